@@ -1,0 +1,45 @@
+// Jest runs the TypeScript sources directly (SWC strips types, ESM kept); type checking is `tsc` in lint.
+const swc = [
+  "@swc/jest",
+  {
+    jsc: { parser: { syntax: "typescript" }, target: "es2023" },
+    module: { type: "es6" },
+  },
+];
+
+const common = {
+  extensionsToTreatAsEsm: [".ts"],
+  transform: { "^.+\\.ts$": swc },
+  moduleNameMapper: {
+    "^#protocol$": "<rootDir>/protocol/index.ts",
+    "^#gateway$": "<rootDir>/gateway/index.ts",
+    "^#api$": "<rootDir>/api/index.ts",
+    "^#contracts$": "<rootDir>/contracts/index.ts",
+    "^#sim$": "<rootDir>/device-firmware-sim/index.ts",
+    "^#cli$": "<rootDir>/cli/index.ts",
+  },
+  testEnvironment: "node",
+};
+
+export default {
+  projects: [
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: [
+        "<rootDir>/protocol/**/*.test.ts",
+        "<rootDir>/gateway/**/*.test.ts",
+        "<rootDir>/api/**/*.test.ts",
+        "<rootDir>/cli/**/*.test.ts",
+        "<rootDir>/device-firmware-sim/**/*.test.ts",
+        "<rootDir>/test/vectors/**/*.test.ts",
+        "<rootDir>/test/integration/**/*.test.ts",
+      ],
+    },
+    {
+      ...common,
+      displayName: "e2e",
+      testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
+    },
+  ],
+};
