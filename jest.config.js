@@ -12,6 +12,7 @@ const common = {
   transform: { "^.+\\.ts$": swc },
   moduleNameMapper: {
     "^#protocol$": "<rootDir>/protocol/index.ts",
+    "^#protocol/native$": "<rootDir>/protocol/nativeVerifier.ts",
     "^#gateway$": "<rootDir>/gateway/index.ts",
     "^#api$": "<rootDir>/api/index.ts",
     "^#contracts$": "<rootDir>/contracts/index.ts",

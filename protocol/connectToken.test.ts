@@ -1,0 +1,90 @@
+import { describe, expect, it } from "@jest/globals";
+import {
+  addressToBytes,
+  deviceIdentityFromPrivateKey,
+  encodeCbor,
+  keccak256,
+  nobleVerifier,
+  type ProtocolError,
+  signConnectToken,
+  signCoseSign1,
+  verifyConnectToken,
+} from "#protocol";
+
+const device = deviceIdentityFromPrivateKey(keccak256(new TextEncoder().encode("EXAMPLE key token device")));
+const other = deviceIdentityFromPrivateKey(keccak256(new TextEncoder().encode("EXAMPLE key other device")));
+const now = 1_763_700_000;
+
+function codeOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return (error as ProtocolError).code;
+  }
+  return "ACCEPTED";
+}
+
+const verify = (token: Uint8Array, overrides: Partial<Parameters<typeof verifyConnectToken>[1]> = {}) =>
+  verifyConnectToken(token, {
+    clientId: device.address,
+    publicKey: device.publicKey,
+    verifier: nobleVerifier,
+    nowSeconds: now,
+    ...overrides,
+  });
+
+describe("MQTT CONNECT token", () => {
+  it("accepts a fresh token and returns its claims and a replay id", () => {
+    const token = signConnectToken(device, now - 10);
+    const verified = verify(token);
+    expect(verified.claims).toEqual({ aud: "sealtrail", iat: now - 10, cid: device.address });
+    expect(verified.device).toBe(device.address);
+    expect(verified.tokenId).toMatch(/^0x[0-9a-f]{64}$/);
+  });
+
+  it("accepts iat up to 300 s either side of the server clock and refuses beyond with EXPIRED_TOKEN", () => {
+    expect(codeOf(() => verify(signConnectToken(device, now - 300)))).toBe("ACCEPTED");
+    expect(codeOf(() => verify(signConnectToken(device, now + 300)))).toBe("ACCEPTED");
+    expect(codeOf(() => verify(signConnectToken(device, now - 301)))).toBe("EXPIRED_TOKEN");
+    expect(codeOf(() => verify(signConnectToken(device, now + 301)))).toBe("EXPIRED_TOKEN");
+  });
+
+  it("refuses a token presented under another clientId", () => {
+    const token = signConnectToken(device, now);
+    expect(codeOf(() => verify(token, { clientId: other.address, publicKey: other.publicKey }))).toBe(
+      "KID_MISMATCH",
+    );
+  });
+
+  it("refuses a token whose cid differs from the clientId even when correctly signed", () => {
+    const payload = encodeCbor(
+      new Map<string, unknown>([
+        ["aud", "sealtrail"],
+        ["iat", now],
+        ["cid", other.address],
+      ]),
+    );
+    const token = signCoseSign1(device.privateKey, addressToBytes(device.address), payload);
+    expect(codeOf(() => verify(token))).toBe("INVALID_TOKEN");
+  });
+
+  it("refuses a wrong audience and a token signed by another key", () => {
+    const payload = encodeCbor(
+      new Map<string, unknown>([
+        ["aud", "someone-else"],
+        ["iat", now],
+        ["cid", device.address],
+      ]),
+    );
+    expect(
+      codeOf(() => verify(signCoseSign1(device.privateKey, addressToBytes(device.address), payload))),
+    ).toBe("INVALID_TOKEN");
+    const forged = signCoseSign1(other.privateKey, addressToBytes(device.address), payload);
+    expect(codeOf(() => verify(forged))).toBe("BAD_SIGNATURE");
+  });
+
+  it("refuses a reading presented as a password and garbage", () => {
+    expect(codeOf(() => verify(new TextEncoder().encode("hunter2")))).toBe("MALFORMED_COSE");
+    expect(codeOf(() => verify(new Uint8Array()))).toBe("MALFORMED_COSE");
+  });
+});

@@ -1,0 +1,16 @@
+// Writes test/vectors/protocol-v1.json, test/vectors/connect-tokens-v1.json and the proof bundle JSON
+// Schema in docs/schemas/. Deterministic: running it twice writes the same bytes.
+import { writeFileSync } from "node:fs";
+import { proofBundleSchema } from "#protocol";
+import { buildTokenExamples, buildVectors } from "../test/vectors/buildVectors.ts";
+
+const out = (path: string, value: unknown) => {
+  writeFileSync(new URL(`../${path}`, import.meta.url), `${JSON.stringify(value, null, 2)}\n`);
+  console.log(`wrote ${path}`);
+};
+out("test/vectors/protocol-v1.json", buildVectors());
+out("test/vectors/connect-tokens-v1.json", {
+  format: "sealtrail-connect-token-vectors-v1",
+  tokens: buildTokenExamples(),
+});
+out("docs/schemas/sealtrail-proof-v1.schema.json", proofBundleSchema);
