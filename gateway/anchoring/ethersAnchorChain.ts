@@ -1,0 +1,117 @@
+import { Contract, type JsonRpcProvider, Transaction, type Wallet } from "ethers";
+import { type Address, type Hex, normalizeAddress } from "#protocol";
+import type { AnchorChain, AnchorEvent, AnchorReceipt, PreparedAnchorTx } from "./chain.ts";
+
+/** The parts of the SealtrailAnchor ABI the anchorer uses (human-readable: no artifacts needed). */
+export const ANCHOR_ABI = [
+  "function anchorBatch(bytes32[] roots)",
+  "function anchoredAt(bytes32 root) view returns (uint64)",
+  "event RootAnchored(bytes32 indexed root, address indexed anchorer, uint64 timestamp)",
+] as const;
+
+/** An anchor target reached through an ethers provider and signed by the gateway's anchorer key. */
+export class EthersAnchorChain implements AnchorChain {
+  readonly target: { chainId: number; contract: Address };
+  private readonly provider: JsonRpcProvider;
+  private readonly wallet: Wallet;
+  private readonly contract: Contract;
+
+  constructor(options: { provider: JsonRpcProvider; wallet: Wallet; chainId: number; contract: string }) {
+    this.provider = options.provider;
+    this.wallet = options.wallet.connect(options.provider);
+    this.target = { chainId: options.chainId, contract: normalizeAddress(options.contract) };
+    this.contract = new Contract(this.target.contract, ANCHOR_ABI, this.wallet);
+  }
+
+  async genesisHash(): Promise<Hex> {
+    const block = await this.provider.getBlock(0);
+    if (!block?.hash) throw new Error("chain has no block 0");
+    return block.hash as Hex;
+  }
+
+  blockNumber(): Promise<number> {
+    return this.provider.getBlockNumber();
+  }
+
+  minedNonce(): Promise<number> {
+    return this.provider.getTransactionCount(this.wallet.address, "latest");
+  }
+
+  pendingNonce(): Promise<number> {
+    return this.provider.getTransactionCount(this.wallet.address, "pending");
+  }
+
+  async prepareAnchor(roots: Hex[], nonce: number): Promise<PreparedAnchorTx> {
+    const data = this.contract.interface.encodeFunctionData("anchorBatch", [roots]);
+    const fee = await this.provider.getFeeData();
+    const gasLimit = await this.provider.estimateGas({
+      from: this.wallet.address,
+      to: this.target.contract,
+      data,
+    });
+    const maxPriorityFeePerGas = fee.maxPriorityFeePerGas ?? 1_000_000n;
+    const maxFeePerGas = fee.maxFeePerGas ?? (fee.gasPrice ?? 1_000_000_000n) * 2n;
+    const rawTx = (await this.wallet.signTransaction({
+      type: 2,
+      chainId: this.target.chainId,
+      to: this.target.contract,
+      data,
+      nonce,
+      gasLimit: (gasLimit * 12n) / 10n,
+      maxFeePerGas,
+      maxPriorityFeePerGas,
+    })) as Hex;
+    return {
+      rawTx,
+      txHash: Transaction.from(rawTx).hash as Hex,
+      nonce,
+      maxFeePerGas: maxFeePerGas.toString(),
+    };
+  }
+
+  async broadcast(rawTx: Hex): Promise<void> {
+    try {
+      await this.provider.broadcastTransaction(rawTx);
+    } catch (error) {
+      const text = String((error as Error).message ?? error).toLowerCase();
+      // Already in the pool or already mined: the receipt check settles it.
+      if (
+        text.includes("already known") ||
+        text.includes("nonce too low") ||
+        text.includes("already imported")
+      )
+        return;
+      throw error;
+    }
+  }
+
+  async receipt(txHash: Hex): Promise<AnchorReceipt | null> {
+    const r = await this.provider.getTransactionReceipt(txHash);
+    if (!r) return null;
+    const block = await this.provider.getBlock(r.blockNumber);
+    if (!block) return null;
+    return {
+      blockNumber: r.blockNumber,
+      blockTimestamp: block.timestamp,
+      success: r.status === 1,
+      gasUsed: r.gasUsed.toString(),
+      feeWei: r.fee.toString(),
+    };
+  }
+
+  async anchoredAt(root: Hex): Promise<number> {
+    return Number(await this.contract.getFunction("anchoredAt").staticCall(root));
+  }
+
+  async findAnchorEvent(root: Hex): Promise<AnchorEvent | null> {
+    const logs = await this.contract.queryFilter(this.contract.filters.RootAnchored!(root), 0, "latest");
+    const log = logs[0];
+    if (!log) return null;
+    const block = await this.provider.getBlock(log.blockNumber);
+    return {
+      txHash: log.transactionHash as Hex,
+      blockNumber: log.blockNumber,
+      blockTimestamp: block?.timestamp ?? 0,
+    };
+  }
+}

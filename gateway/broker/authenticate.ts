@@ -1,0 +1,63 @@
+import type { AuthenticateError, Client } from "aedes";
+import { isProtocolError, nobleVerifier, type SignatureVerifier, verifyConnectToken } from "#protocol";
+import { GatewayRefusalCode } from "../errors.ts";
+import type { BrokerContext } from "./context.ts";
+
+const ADDRESS_RE = /^0x[0-9a-f]{40}$/;
+
+// CONNACK return codes of MQTT 3.1.1 §3.2.2.3
+const IDENTIFIER_REJECTED = 2;
+const BAD_USERNAME_OR_PASSWORD = 4;
+const NOT_AUTHORIZED = 5;
+
+function fail(returnCode: number, reason: string): AuthenticateError {
+  const error = new Error(reason) as AuthenticateError;
+  error.returnCode = returnCode;
+  return error;
+}
+
+/**
+ * CONNECT policy: clientId = username = lowercase address of a registered, unrevoked device, and the
+ * password a fresh CONNECT token signed by that device, used once. aedes only takes over an existing
+ * session with the same clientId after this succeeds, so a failed login never disconnects the device
+ * it pretends to be.
+ */
+export function createAuthenticate(ctx: BrokerContext, verifier: SignatureVerifier = nobleVerifier) {
+  return function authenticate(
+    client: Client,
+    username: Readonly<string | undefined>,
+    password: Readonly<Buffer | undefined>,
+    done: (error: AuthenticateError | null, success: boolean | null) => void,
+  ): void {
+    const refuse = (returnCode: number, reason: string) => {
+      ctx.metrics.authFailures.inc({ reason });
+      ctx.logger.warn({ clientId: String(client.id).slice(0, 64), reason }, "connect refused");
+      done(fail(returnCode, reason), false);
+    };
+    const clientId = client.id;
+    if (!ADDRESS_RE.test(clientId)) return refuse(IDENTIFIER_REJECTED, "CLIENT_ID_NOT_ADDRESS");
+    if (username !== clientId) return refuse(BAD_USERNAME_OR_PASSWORD, "USERNAME_MISMATCH");
+    const device = ctx.registry.get(clientId as `0x${string}`);
+    if (!device) return refuse(NOT_AUTHORIZED, GatewayRefusalCode.UnknownDevice);
+    if (device.revokedAt !== null) return refuse(NOT_AUTHORIZED, GatewayRefusalCode.RevokedDevice);
+    if (!password || password.length === 0) return refuse(BAD_USERNAME_OR_PASSWORD, "INVALID_TOKEN");
+    const nowSeconds = Math.floor(ctx.now() / 1000);
+    let iat: number;
+    try {
+      iat = verifyConnectToken(password, {
+        clientId,
+        publicKey: device.publicKey,
+        verifier,
+        nowSeconds,
+        maxSkewSeconds: ctx.config.tokenMaxSkewSeconds,
+      }).claims.iat;
+    } catch (error) {
+      if (isProtocolError(error)) return refuse(BAD_USERNAME_OR_PASSWORD, error.code);
+      throw error;
+    }
+    if (!ctx.tokens.claim(clientId, iat)) {
+      return refuse(BAD_USERNAME_OR_PASSWORD, GatewayRefusalCode.TokenReplayed);
+    }
+    done(null, true);
+  };
+}

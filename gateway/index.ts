@@ -1,0 +1,35 @@
+// Public API of gateway/.
+
+export { Anchorer, type AnchorerOptions } from "./anchoring/anchorer.ts";
+export type { AnchorChain, AnchorEvent, AnchorReceipt, PreparedAnchorTx } from "./anchoring/chain.ts";
+export { ANCHOR_ABI, EthersAnchorChain } from "./anchoring/ethersAnchorChain.ts";
+export { Batcher, type BatcherOptions } from "./batching/batcher.ts";
+export {
+  type GatewayConfig,
+  gatewayConfigFromEnv,
+  gatewayConfigSchema,
+  parseGatewayConfig,
+} from "./config.ts";
+export { Gateway, type GatewayOptions } from "./createGateway.ts";
+export { GatewayRefusalCode, REFUSAL_CODES, Refusal, type RefusalCode } from "./errors.ts";
+export {
+  type AsyncSignatureVerifier,
+  type IngestDeps,
+  type IngestResult,
+  ingestReading,
+  inlineVerifier,
+} from "./ingest/ingestReading.ts";
+export { GatewayMetrics } from "./metrics.ts";
+export { DeviceRegistry } from "./registry/deviceRegistry.ts";
+export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/SqliteStore.ts";
+export type {
+  AnchorRecord,
+  AnchorTarget,
+  AnchorUpdate,
+  BatchRecord,
+  DeviceRecord,
+  InsertOutcome,
+  MessageRecord,
+  Store,
+  StoredMessage,
+} from "./store/types.ts";

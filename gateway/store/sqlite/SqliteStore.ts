@@ -1,0 +1,423 @@
+import Database from "better-sqlite3";
+import { type Address, bytesToHex, type Hex, hexToBytes, invariant, SealtrailError } from "#protocol";
+import type {
+  AnchorRecord,
+  AnchorTarget,
+  AnchorUpdate,
+  BatchRecord,
+  DeviceRecord,
+  InsertOutcome,
+  MessageRecord,
+  Store,
+  StoredMessage,
+} from "../types.ts";
+import { SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
+
+export type SqliteStoreOptions = {
+  /** Longest a message waits for its group commit, ms. */
+  groupCommitMs?: number;
+  /** A group commits at once when it reaches this many messages. */
+  groupCommitMaxSize?: number;
+};
+
+type Pending = { message: MessageRecord; resolve: (o: InsertOutcome) => void; reject: (e: unknown) => void };
+
+type MessageRow = {
+  id: Buffer;
+  device: string;
+  seq: number;
+  raw: Buffer;
+  device_ts: number;
+  received_at: number;
+  payload: string;
+  batch_id: number | null;
+};
+
+type DeviceRow = {
+  address: string;
+  public_key: Buffer;
+  label: string;
+  registered_at: number;
+  revoked_at: number | null;
+  flagged_at: number | null;
+};
+
+type AnchorRow = {
+  batch_id: number;
+  chain_id: number;
+  contract: string;
+  status: AnchorRecord["status"];
+  tx_hash: string | null;
+  nonce: number | null;
+  raw_tx: string | null;
+  block_number: number | null;
+  block_timestamp: number | null;
+  gas_used: string | null;
+  fee_wei: string | null;
+  updated_at: number;
+  root: Buffer;
+};
+
+const toBuf = (hex: Hex) => Buffer.from(hexToBytes(hex));
+
+function deviceFromRow(r: DeviceRow): DeviceRecord {
+  return {
+    address: r.address as Address,
+    publicKey: new Uint8Array(r.public_key),
+    label: r.label,
+    registeredAt: r.registered_at,
+    revokedAt: r.revoked_at,
+    flaggedAt: r.flagged_at,
+  };
+}
+
+function messageFromRow(r: MessageRow): StoredMessage {
+  return {
+    messageId: bytesToHex(r.id),
+    device: r.device as Address,
+    seq: r.seq,
+    raw: new Uint8Array(r.raw),
+    deviceTs: r.device_ts,
+    receivedAt: r.received_at,
+    payloadJson: r.payload,
+    batchId: r.batch_id,
+  };
+}
+
+function anchorFromRow(r: AnchorRow): AnchorRecord {
+  return {
+    batchId: r.batch_id,
+    chainId: r.chain_id,
+    contract: r.contract as Address,
+    root: bytesToHex(r.root),
+    status: r.status,
+    txHash: r.tx_hash as Hex | null,
+    nonce: r.nonce,
+    rawTx: r.raw_tx as Hex | null,
+    blockNumber: r.block_number,
+    blockTimestamp: r.block_timestamp,
+    gasUsed: r.gas_used,
+    feeWei: r.fee_wei,
+    updatedAt: r.updated_at,
+  };
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a committed transaction
+ * survives kill -9 and power loss. Concurrent inserts are group-committed: they wait up to
+ * `groupCommitMs` and share one transaction (one fsync), and each promise resolves only after that commit.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly groupCommitMs: number;
+  private readonly groupCommitMaxSize: number;
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly stmt;
+
+  private constructor(db: Database.Database, options: SqliteStoreOptions) {
+    this.db = db;
+    this.groupCommitMs = options.groupCommitMs ?? 2;
+    this.groupCommitMaxSize = options.groupCommitMaxSize ?? 512;
+    this.stmt = {
+      insertMessage: db.prepare(
+        `INSERT INTO messages (id, device, seq, raw, device_ts, received_at, payload)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      messageExists: db.prepare("SELECT 1 FROM messages WHERE id = ?").pluck(),
+      messageIdBySeq: db.prepare("SELECT id FROM messages WHERE device = ? AND seq = ?").pluck(),
+      getMessage: db.prepare("SELECT * FROM messages WHERE id = ?"),
+      getDevice: db.prepare("SELECT * FROM devices WHERE address = ?"),
+    };
+  }
+
+  /** Opens (creating if needed) the store at `path`. */
+  static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+    const db = new Database(path);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("busy_timeout = 5000");
+    const version = db.pragma("user_version", { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      db.close();
+      throw new SealtrailError(
+        "STORE_SCHEMA_TOO_NEW",
+        `store file has schema ${version}, this build knows ${SCHEMA_VERSION}`,
+      );
+    }
+    db.exec(SCHEMA_SQL);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    return new SqliteStore(db, options);
+  }
+
+  async registerDevice(d: {
+    address: Address;
+    publicKey: Uint8Array;
+    label: string;
+    registeredAt: number;
+  }): Promise<DeviceRecord> {
+    this.db
+      .prepare(
+        "INSERT INTO devices (address, public_key, label, registered_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      )
+      .run(d.address, Buffer.from(d.publicKey), d.label, d.registeredAt);
+    const row = this.stmt.getDevice.get(d.address) as DeviceRow;
+    return deviceFromRow(row);
+  }
+
+  async getDevice(address: Address): Promise<DeviceRecord | undefined> {
+    const row = this.stmt.getDevice.get(address) as DeviceRow | undefined;
+    return row && deviceFromRow(row);
+  }
+
+  async listDevices(): Promise<DeviceRecord[]> {
+    return (
+      this.db.prepare("SELECT * FROM devices ORDER BY registered_at, address").all() as DeviceRow[]
+    ).map(deviceFromRow);
+  }
+
+  async revokeDevice(address: Address, at: number): Promise<DeviceRecord | undefined> {
+    this.db
+      .prepare("UPDATE devices SET revoked_at = ? WHERE address = ? AND revoked_at IS NULL")
+      .run(at, address);
+    return this.getDevice(address);
+  }
+
+  async flagDevice(address: Address, at: number): Promise<void> {
+    this.db
+      .prepare("UPDATE devices SET flagged_at = ? WHERE address = ? AND flagged_at IS NULL")
+      .run(at, address);
+  }
+
+  insertMessage(message: MessageRecord): Promise<InsertOutcome> {
+    if (this.closed) return Promise.reject(new SealtrailError("STORE_CLOSED", "store is closed"));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ message, resolve, reject });
+      if (this.queue.length >= this.groupCommitMaxSize) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.groupCommitMs);
+    });
+  }
+
+  /** Commits every queued insert in one transaction, then settles their promises. */
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const group = this.queue;
+    this.queue = [];
+    if (group.length === 0) return;
+    let outcomes: InsertOutcome[];
+    try {
+      outcomes = this.db.transaction(() => group.map((p) => this.insertOne(p.message)))();
+    } catch (error) {
+      for (const p of group) p.reject(error);
+      return;
+    }
+    group.forEach((p, i) => p.resolve(outcomes[i]!));
+  }
+
+  private insertOne(m: MessageRecord): InsertOutcome {
+    const id = toBuf(m.messageId);
+    const info = this.stmt.insertMessage.run(
+      id,
+      m.device,
+      m.seq,
+      Buffer.from(m.raw),
+      m.deviceTs,
+      m.receivedAt,
+      m.payloadJson,
+    );
+    if (info.changes === 1) return { status: "inserted" };
+    if (this.stmt.messageExists.get(id)) return { status: "duplicate" };
+    const existing = this.stmt.messageIdBySeq.get(m.device, m.seq) as Buffer | undefined;
+    invariant(existing, "insert conflicted on neither id nor (device, seq)");
+    return { status: "equivocation", existingId: bytesToHex(existing) };
+  }
+
+  async getMessage(messageId: Hex): Promise<StoredMessage | undefined> {
+    const row = this.stmt.getMessage.get(toBuf(messageId)) as MessageRow | undefined;
+    return row && messageFromRow(row);
+  }
+
+  async listDeviceMessages(
+    device: Address,
+    options: { fromTs?: number; toTs?: number; limit?: number } = {},
+  ): Promise<StoredMessage[]> {
+    const rows = this.db
+      .prepare(
+        "SELECT * FROM messages WHERE device = ? AND device_ts >= ? AND device_ts <= ? ORDER BY seq LIMIT ?",
+      )
+      .all(
+        device,
+        options.fromTs ?? 0,
+        options.toTs ?? Number.MAX_SAFE_INTEGER,
+        options.limit ?? 10_000,
+      ) as MessageRow[];
+    return rows.map(messageFromRow);
+  }
+
+  async countMessages(): Promise<number> {
+    return this.db.prepare("SELECT count(*) FROM messages").pluck().get() as number;
+  }
+
+  async peekUnbatched(maxSize: number): Promise<{ ids: Hex[]; oldestReceivedAt: number | null }> {
+    const rows = this.db
+      .prepare("SELECT id, received_at FROM messages WHERE batch_id IS NULL ORDER BY n LIMIT ?")
+      .all(maxSize) as { id: Buffer; received_at: number }[];
+    return { ids: rows.map((r) => bytesToHex(r.id)), oldestReceivedAt: rows[0]?.received_at ?? null };
+  }
+
+  async sealBatch(batch: { root: Hex; sealedAt: number; messageIds: Hex[] }): Promise<BatchRecord> {
+    const assign = this.db.prepare("UPDATE messages SET batch_id = ? WHERE id = ? AND batch_id IS NULL");
+    const id = this.db.transaction(() => {
+      const info = this.db
+        .prepare("INSERT INTO batches (root, size, sealed_at) VALUES (?, ?, ?)")
+        .run(toBuf(batch.root), batch.messageIds.length, batch.sealedAt);
+      const batchId = Number(info.lastInsertRowid);
+      for (const messageId of batch.messageIds) {
+        if (assign.run(batchId, toBuf(messageId)).changes !== 1) {
+          throw new SealtrailError("BATCH_CONFLICT", "message is unknown or already in a batch", {
+            details: { messageId },
+          });
+        }
+      }
+      return batchId;
+    })();
+    return { id, root: batch.root, size: batch.messageIds.length, sealedAt: batch.sealedAt };
+  }
+
+  async getBatch(id: number): Promise<BatchRecord | undefined> {
+    const row = this.db.prepare("SELECT * FROM batches WHERE id = ?").get(id) as
+      | { id: number; root: Buffer; size: number; sealed_at: number }
+      | undefined;
+    return row && { id: row.id, root: bytesToHex(row.root), size: row.size, sealedAt: row.sealed_at };
+  }
+
+  async batchMessageIds(batchId: number): Promise<Hex[]> {
+    return (
+      this.db
+        .prepare("SELECT id FROM messages WHERE batch_id = ? ORDER BY n")
+        .pluck()
+        .all(batchId) as Buffer[]
+    ).map((b) => bytesToHex(b));
+  }
+
+  async listBatches(options: { afterId?: number; limit?: number } = {}): Promise<BatchRecord[]> {
+    const rows = this.db
+      .prepare("SELECT * FROM batches WHERE id > ? ORDER BY id LIMIT ?")
+      .all(options.afterId ?? 0, options.limit ?? 1000) as {
+      id: number;
+      root: Buffer;
+      size: number;
+      sealed_at: number;
+    }[];
+    return rows.map((r) => ({ id: r.id, root: bytesToHex(r.root), size: r.size, sealedAt: r.sealed_at }));
+  }
+
+  async batchesToAnchor(target: AnchorTarget, limit: number): Promise<BatchRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT b.* FROM batches b WHERE NOT EXISTS (
+           SELECT 1 FROM anchors a WHERE a.batch_id = b.id AND a.chain_id = ? AND a.contract = ?)
+         ORDER BY b.id LIMIT ?`,
+      )
+      .all(target.chainId, target.contract, limit) as {
+      id: number;
+      root: Buffer;
+      size: number;
+      sealed_at: number;
+    }[];
+    return rows.map((r) => ({ id: r.id, root: bytesToHex(r.root), size: r.size, sealedAt: r.sealed_at }));
+  }
+
+  async getAnchors(batchId: number): Promise<AnchorRecord[]> {
+    const rows = this.db
+      .prepare(
+        "SELECT a.*, b.root FROM anchors a JOIN batches b ON b.id = a.batch_id WHERE a.batch_id = ? ORDER BY chain_id, contract",
+      )
+      .all(batchId) as AnchorRow[];
+    return rows.map(anchorFromRow);
+  }
+
+  async listAnchors(target: AnchorTarget, statuses: AnchorRecord["status"][]): Promise<AnchorRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT a.*, b.root FROM anchors a JOIN batches b ON b.id = a.batch_id
+         WHERE a.chain_id = ? AND a.contract = ? AND a.status IN (SELECT value FROM json_each(?)) ORDER BY a.batch_id`,
+      )
+      .all(target.chainId, target.contract, JSON.stringify(statuses)) as AnchorRow[];
+    return rows.map(anchorFromRow);
+  }
+
+  async putAnchor(target: AnchorTarget, batchId: number, u: AnchorUpdate): Promise<AnchorRecord> {
+    const now = u.updatedAt ?? Date.now();
+    this.db
+      .prepare(
+        `INSERT INTO anchors (batch_id, chain_id, contract, status, tx_hash, nonce, raw_tx, block_number, block_timestamp, gas_used, fee_wei, updated_at)
+         VALUES (@batchId, @chainId, @contract, @status, @txHash, @nonce, @rawTx, @blockNumber, @blockTimestamp, @gasUsed, @feeWei, @updatedAt)
+         ON CONFLICT (batch_id, chain_id, contract) DO UPDATE SET
+           status = excluded.status,
+           tx_hash = CASE WHEN @hasTxHash THEN excluded.tx_hash ELSE tx_hash END,
+           nonce = CASE WHEN @hasNonce THEN excluded.nonce ELSE nonce END,
+           raw_tx = CASE WHEN @hasRawTx THEN excluded.raw_tx ELSE raw_tx END,
+           block_number = CASE WHEN @hasBlockNumber THEN excluded.block_number ELSE block_number END,
+           block_timestamp = CASE WHEN @hasBlockTimestamp THEN excluded.block_timestamp ELSE block_timestamp END,
+           gas_used = CASE WHEN @hasGasUsed THEN excluded.gas_used ELSE gas_used END,
+           fee_wei = CASE WHEN @hasFeeWei THEN excluded.fee_wei ELSE fee_wei END,
+           updated_at = excluded.updated_at`,
+      )
+      .run({
+        batchId,
+        chainId: target.chainId,
+        contract: target.contract,
+        status: u.status,
+        txHash: u.txHash ?? null,
+        nonce: u.nonce ?? null,
+        rawTx: u.rawTx ?? null,
+        blockNumber: u.blockNumber ?? null,
+        blockTimestamp: u.blockTimestamp ?? null,
+        gasUsed: u.gasUsed ?? null,
+        feeWei: u.feeWei ?? null,
+        updatedAt: now,
+        hasTxHash: Number("txHash" in u),
+        hasNonce: Number("nonce" in u),
+        hasRawTx: Number("rawTx" in u),
+        hasBlockNumber: Number("blockNumber" in u),
+        hasBlockTimestamp: Number("blockTimestamp" in u),
+        hasGasUsed: Number("gasUsed" in u),
+        hasFeeWei: Number("feeWei" in u),
+      });
+    const row = this.db
+      .prepare(
+        "SELECT a.*, b.root FROM anchors a JOIN batches b ON b.id = a.batch_id WHERE a.batch_id = ? AND a.chain_id = ? AND a.contract = ?",
+      )
+      .get(batchId, target.chainId, target.contract) as AnchorRow;
+    return anchorFromRow(row);
+  }
+
+  async resetAnchors(target: AnchorTarget): Promise<number> {
+    return this.db
+      .prepare("DELETE FROM anchors WHERE chain_id = ? AND contract = ?")
+      .run(target.chainId, target.contract).changes;
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    return this.db.prepare("SELECT value FROM meta WHERE key = ?").pluck().get(key) as string | undefined;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.db
+      .prepare(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      )
+      .run(key, value);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.db.close();
+  }
+}

@@ -1,0 +1,57 @@
+/** SQLite schema, version 1. `user_version` records it; a newer file is refused rather than misread. */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS devices (
+  address       TEXT PRIMARY KEY,
+  public_key    BLOB NOT NULL,
+  label         TEXT NOT NULL,
+  registered_at INTEGER NOT NULL,
+  revoked_at    INTEGER,
+  flagged_at    INTEGER
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS messages (
+  n           INTEGER PRIMARY KEY,          -- arrival order
+  id          BLOB NOT NULL UNIQUE,         -- keccak256(raw)
+  device      TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
+  raw         BLOB NOT NULL,
+  device_ts   INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  payload     TEXT NOT NULL,
+  batch_id    INTEGER,
+  UNIQUE (device, seq)
+) STRICT;
+CREATE INDEX IF NOT EXISTS messages_unbatched ON messages (n) WHERE batch_id IS NULL;
+CREATE INDEX IF NOT EXISTS messages_batch ON messages (batch_id) WHERE batch_id IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS batches (
+  id        INTEGER PRIMARY KEY,
+  root      BLOB NOT NULL UNIQUE,
+  size      INTEGER NOT NULL,
+  sealed_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS anchors (
+  batch_id        INTEGER NOT NULL REFERENCES batches (id),
+  chain_id        INTEGER NOT NULL,
+  contract        TEXT NOT NULL,
+  status          TEXT NOT NULL,
+  tx_hash         TEXT,
+  nonce           INTEGER,
+  raw_tx          TEXT,
+  block_number    INTEGER,
+  block_timestamp INTEGER,
+  gas_used        TEXT,
+  fee_wei         TEXT,
+  updated_at      INTEGER NOT NULL,
+  PRIMARY KEY (batch_id, chain_id, contract)
+) STRICT;
+CREATE INDEX IF NOT EXISTS anchors_target_status ON anchors (chain_id, contract, status);
+
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+`;

@@ -1,0 +1,123 @@
+import type { Address, AnchorStatus, Hex } from "#protocol";
+
+/**
+ * The gateway's storage, behind one small interface: SQLite (embedded, sqlite/) and MongoDB (production,
+ * mongo/) implement it; unit tests may use a fake. Every write that resolves is durable: the SQLite store
+ * commits with WAL + synchronous=FULL, MongoDB with w:majority, j:true.
+ */
+
+export type DeviceRecord = {
+  address: Address;
+  /** 33-byte compressed secp256k1 key. */
+  publicKey: Uint8Array;
+  label: string;
+  /** ms since epoch, server clock. */
+  registeredAt: number;
+  revokedAt: number | null;
+  /** Set when the device equivocated (two messages with one seq). */
+  flaggedAt: number | null;
+};
+
+/** A verified message ready to be stored. */
+export type MessageRecord = {
+  messageId: Hex;
+  device: Address;
+  seq: number;
+  /** Raw COSE_Sign1 bytes exactly as received. */
+  raw: Uint8Array;
+  /** Device clock (payload ts), ms. */
+  deviceTs: number;
+  /** Server receive time, ms. */
+  receivedAt: number;
+  /** Decoded payload as JSON text (informative; proofs use `raw`). */
+  payloadJson: string;
+};
+
+export type StoredMessage = MessageRecord & { batchId: number | null };
+
+/** What happened to one insert. */
+export type InsertOutcome =
+  | { status: "inserted" }
+  /** Same message id already stored: acknowledge again, store nothing. */
+  | { status: "duplicate" }
+  /** Same (device, seq) with different bytes: refuse and flag. */
+  | { status: "equivocation"; existingId: Hex };
+
+export type BatchRecord = {
+  id: number;
+  root: Hex;
+  size: number;
+  sealedAt: number;
+};
+
+/** An anchor target: one contract on one chain. */
+export type AnchorTarget = { chainId: number; contract: Address };
+
+export type AnchorRecord = AnchorTarget & {
+  batchId: number;
+  root: Hex;
+  status: Exclude<AnchorStatus, "pending">;
+  txHash: Hex | null;
+  nonce: number | null;
+  rawTx: Hex | null;
+  blockNumber: number | null;
+  blockTimestamp: number | null;
+  gasUsed: string | null;
+  feeWei: string | null;
+  updatedAt: number;
+};
+
+export type AnchorUpdate = Partial<Omit<AnchorRecord, "chainId" | "contract" | "batchId" | "root">> & {
+  status: AnchorRecord["status"];
+};
+
+export interface Store {
+  // Devices
+  /** Registers a device; registering the same address with the same key again returns the existing record. */
+  registerDevice(device: {
+    address: Address;
+    publicKey: Uint8Array;
+    label: string;
+    registeredAt: number;
+  }): Promise<DeviceRecord>;
+  getDevice(address: Address): Promise<DeviceRecord | undefined>;
+  listDevices(): Promise<DeviceRecord[]>;
+  revokeDevice(address: Address, at: number): Promise<DeviceRecord | undefined>;
+  flagDevice(address: Address, at: number): Promise<void>;
+
+  // Messages
+  /** Durably inserts one message (group-committed with concurrent calls). Resolves after the commit. */
+  insertMessage(message: MessageRecord): Promise<InsertOutcome>;
+  getMessage(messageId: Hex): Promise<StoredMessage | undefined>;
+  /** A device's messages by seq, ascending, optionally within a device-time window. */
+  listDeviceMessages(
+    device: Address,
+    options?: { fromTs?: number; toTs?: number; limit?: number },
+  ): Promise<StoredMessage[]>;
+  countMessages(): Promise<number>;
+
+  // Batches
+  /** Puts up to `maxSize` of the oldest unbatched message ids aside, in arrival order. */
+  peekUnbatched(maxSize: number): Promise<{ ids: Hex[]; oldestReceivedAt: number | null }>;
+  /** Atomically records a batch and assigns its messages. Ids already batched make it throw. */
+  sealBatch(batch: { root: Hex; sealedAt: number; messageIds: Hex[] }): Promise<BatchRecord>;
+  getBatch(id: number): Promise<BatchRecord | undefined>;
+  batchMessageIds(batchId: number): Promise<Hex[]>;
+  listBatches(options?: { afterId?: number; limit?: number }): Promise<BatchRecord[]>;
+
+  // Anchors
+  /** Batches with no anchor record for this target, oldest first. */
+  batchesToAnchor(target: AnchorTarget, limit: number): Promise<BatchRecord[]>;
+  getAnchors(batchId: number): Promise<AnchorRecord[]>;
+  listAnchors(target: AnchorTarget, statuses: AnchorRecord["status"][]): Promise<AnchorRecord[]>;
+  /** Creates or updates the anchor record of (batch, target). */
+  putAnchor(target: AnchorTarget, batchId: number, update: AnchorUpdate): Promise<AnchorRecord>;
+  /** Deletes every anchor record of a target (its chain was reset): the batches become due again. */
+  resetAnchors(target: AnchorTarget): Promise<number>;
+
+  // Key/value (chain genesis hashes, deployment addresses, …)
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  close(): Promise<void>;
+}
