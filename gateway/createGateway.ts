@@ -77,7 +77,9 @@ export class Gateway {
 
   /** The port the MQTT listener is bound to (after start). */
   get mqttPort(): number {
-    return (this.server?.address() as AddressInfo).port;
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error("gateway is not listening");
+    return address.port;
   }
 
   get mqttUrl(): string {

@@ -35,12 +35,27 @@ export function createAuthenticate(ctx: BrokerContext, verifier: SignatureVerifi
       done(fail(returnCode, reason), false);
     };
     const clientId = client.id;
-    if (!ADDRESS_RE.test(clientId)) return refuse(IDENTIFIER_REJECTED, "CLIENT_ID_NOT_ADDRESS");
-    if (username !== clientId) return refuse(BAD_USERNAME_OR_PASSWORD, "USERNAME_MISMATCH");
+    if (!ADDRESS_RE.test(clientId)) {
+      refuse(IDENTIFIER_REJECTED, "CLIENT_ID_NOT_ADDRESS");
+      return;
+    }
+    if (username !== clientId) {
+      refuse(BAD_USERNAME_OR_PASSWORD, "USERNAME_MISMATCH");
+      return;
+    }
     const device = ctx.registry.get(clientId as `0x${string}`);
-    if (!device) return refuse(NOT_AUTHORIZED, GatewayRefusalCode.UnknownDevice);
-    if (device.revokedAt !== null) return refuse(NOT_AUTHORIZED, GatewayRefusalCode.RevokedDevice);
-    if (!password || password.length === 0) return refuse(BAD_USERNAME_OR_PASSWORD, "INVALID_TOKEN");
+    if (!device) {
+      refuse(NOT_AUTHORIZED, GatewayRefusalCode.UnknownDevice);
+      return;
+    }
+    if (device.revokedAt !== null) {
+      refuse(NOT_AUTHORIZED, GatewayRefusalCode.RevokedDevice);
+      return;
+    }
+    if (!password || password.length === 0) {
+      refuse(BAD_USERNAME_OR_PASSWORD, "INVALID_TOKEN");
+      return;
+    }
     const nowSeconds = Math.floor(ctx.now() / 1000);
     let iat: number;
     try {
@@ -52,11 +67,15 @@ export function createAuthenticate(ctx: BrokerContext, verifier: SignatureVerifi
         maxSkewSeconds: ctx.config.tokenMaxSkewSeconds,
       }).claims.iat;
     } catch (error) {
-      if (isProtocolError(error)) return refuse(BAD_USERNAME_OR_PASSWORD, error.code);
+      if (isProtocolError(error)) {
+        refuse(BAD_USERNAME_OR_PASSWORD, error.code);
+        return;
+      }
       throw error;
     }
     if (!ctx.tokens.claim(clientId, iat)) {
-      return refuse(BAD_USERNAME_OR_PASSWORD, GatewayRefusalCode.TokenReplayed);
+      refuse(BAD_USERNAME_OR_PASSWORD, GatewayRefusalCode.TokenReplayed);
+      return;
     }
     done(null, true);
   };

@@ -17,7 +17,10 @@ export function createAuthorizePublish(ctx: BrokerContext) {
     callback: (error?: Error | null) => void,
   ): void {
     // Our own publications (errors topic, $SYS) come without a client.
-    if (!client) return callback(null);
+    if (!client) {
+      callback(null);
+      return;
+    }
     const device = client.id as Address;
     const started = performance.now();
     const refuse = (refusal: Refusal, messageId: string | null) => {
@@ -28,35 +31,33 @@ export function createAuthorizePublish(ctx: BrokerContext) {
       );
       const body = Buffer.from(encodeCbor(new Map(Object.entries(refusalBody(messageId, refusal)))));
       // Deliver the reason before the disconnect so firmware can log it.
-      ctx
-        .broker()
-        .publish(
-          {
-            cmd: "publish",
-            topic: `devices/${device}/errors`,
-            payload: body,
-            qos: 0,
-            retain: false,
-            dup: false,
-          },
-          () => setImmediate(() => callback(refusal)),
-        );
+      ctx.broker().publish(
+        {
+          cmd: "publish",
+          topic: `devices/${device}/errors`,
+          payload: body,
+          qos: 0,
+          retain: false,
+          dup: false,
+        },
+        () => setImmediate(() => callback(refusal)),
+      );
     };
     // [MQTT-3.3.2-2] wildcards are already refused by aedes; a device may publish only its own readings.
     if (packet.topic !== `devices/${device}/readings`) {
-      return refuse(
+      refuse(
         new Refusal(
           GatewayRefusalCode.NotAuthorizedTopic,
           "devices publish only to devices/{own address}/readings",
         ),
         null,
       );
+      return;
     }
-    if (packet.qos !== 1)
-      return refuse(
-        new Refusal(GatewayRefusalCode.QosNotSupported, "readings are published with QoS 1"),
-        null,
-      );
+    if (packet.qos !== 1) {
+      refuse(new Refusal(GatewayRefusalCode.QosNotSupported, "readings are published with QoS 1"), null);
+      return;
+    }
     const raw = packet.payload as Buffer;
     ingestReading(ctx.ingest, device, raw).then(
       (result) => {
@@ -68,7 +69,8 @@ export function createAuthorizePublish(ctx: BrokerContext) {
       (error: unknown) => {
         if (error instanceof Refusal) {
           if (error.code === GatewayRefusalCode.Equivocation) ctx.metrics.equivocations.inc();
-          return refuse(error, raw.length <= ctx.config.maxMessageBytes ? bytesToHex(keccak256(raw)) : null);
+          refuse(error, raw.length <= ctx.config.maxMessageBytes ? bytesToHex(keccak256(raw)) : null);
+          return;
         }
         // Storage failure or our bug: no PUBACK; the device resends after reconnecting.
         ctx.logger.error({ device, err: error }, "ingest failed");

@@ -13,8 +13,10 @@ export function createAuthorizeSubscribe(ctx: BrokerContext) {
     callback: (error: Error | null, subscription?: Subscription | null) => void,
   ): void {
     const own = `devices/${client.id}/`;
-    if (subscription.topic.startsWith(own) && subscription.topic.length > own.length)
-      return callback(null, subscription);
+    if (subscription.topic.startsWith(own) && subscription.topic.length > own.length) {
+      callback(null, subscription);
+      return;
+    }
     ctx.metrics.refused.inc({ reason: "NOT_AUTHORIZED_TOPIC" });
     ctx.logger.warn({ device: client.id, topic: subscription.topic.slice(0, 200) }, "subscribe refused");
     callback(null, null);

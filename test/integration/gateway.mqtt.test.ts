@@ -120,7 +120,7 @@ describe("gateway over a real MQTT socket and a real SQLite file", () => {
       client.subscribe(`devices/${bob.address}/errors`, { qos: 0 }, () => resolve()),
     );
     client.on("message", (_t, payload) => reasons.push(decodeCbor(new Uint8Array(payload))));
-    const closed = new Promise((resolve) => client.once("close", resolve));
+    const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
     const forged = chain(stranger, 1)[0]!; // signed by a stranger with the stranger's kid
     client.publish(`devices/${bob.address}/readings`, Buffer.from(forged), { qos: 1 });
     await closed;
@@ -131,10 +131,11 @@ describe("gateway over a real MQTT socket and a real SQLite file", () => {
 
   it("refuses publishing under another device's topic", async () => {
     const client = await connect(bob);
-    const closed = new Promise((resolve) => client.once("close", resolve));
+    const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
     client.publish(`devices/${alice.address}/readings`, Buffer.from(chain(bob, 1)[0]!), { qos: 1 });
     await closed;
-    expect(gateway.metrics.refused.hashMap).toBeDefined();
+    const refused = await gateway.metrics.refused.get();
+    expect(refused.values.find((v) => v.labels.reason === "NOT_AUTHORIZED_TOPIC")?.value).toBe(1);
     expect(await store.listDeviceMessages(bob.address)).toEqual([]);
   });
 
@@ -142,7 +143,7 @@ describe("gateway over a real MQTT socket and a real SQLite file", () => {
     const client = await connect(bob);
     const first = chain(bob, 1)[0]!;
     await publish(client, `devices/${bob.address}/readings`, first);
-    const closed = new Promise((resolve) => client.once("close", resolve));
+    const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
     const other = signReading(bob, {
       v: 1,
       seq: 1,
@@ -183,7 +184,7 @@ describe("gateway over a real MQTT socket and a real SQLite file", () => {
 
   it("disconnects a device's live session when its key is revoked", async () => {
     const live = await connect(bob);
-    const closed = new Promise((resolve) => live.once("close", resolve));
+    const closed = new Promise<void>((resolve) => live.once("close", () => resolve()));
     await gateway.registry.revoke(bob.address);
     await closed;
     await expect(connect(bob)).rejects.toThrow(/Not authorized/i);

@@ -214,7 +214,7 @@ export class SqliteStore implements Store {
       for (const p of group) p.reject(error);
       return;
     }
-    group.forEach((p, i) => p.resolve(outcomes[i]!));
+    for (const [i, p] of group.entries()) p.resolve(outcomes[i]!);
   }
 
   private insertOne(m: MessageRecord): InsertOutcome {
