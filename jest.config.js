@@ -35,6 +35,8 @@ export default {
         "<rootDir>/device-firmware-sim/**/*.test.ts",
         "<rootDir>/test/vectors/**/*.test.ts",
         "<rootDir>/test/integration/**/*.test.ts",
+        "<rootDir>/test/independent/**/*.test.ts",
+        "<rootDir>/test/sim/**/*.test.ts",
       ],
     },
     {

@@ -14,8 +14,11 @@ function refusal(input: Uint8Array): string {
 describe("bounded CBOR decoding", () => {
   it.each([
     ["9f", "indefinite-length array start", "UNSUPPORTED_CBOR"],
-    ["9a01312d00", "array header declaring 20 million items", "UNSUPPORTED_CBOR"],
-    ["5a01312d00", "byte string header declaring 20 MB", "UNSUPPORTED_CBOR"],
+    ["9a01312d00", "array header declaring 20 million items", "MALFORMED_CBOR"],
+    ["5a01312d00", "byte string header declaring 20 MB", "MALFORMED_CBOR"],
+    ["1817", "integer 23 in a 1-byte argument (not shortest)", "UNSUPPORTED_CBOR"],
+    ["5900024142", "byte string length in 2 bytes though it fits in the head", "UNSUPPORTED_CBOR"],
+    ["b800", "empty map with a 1-byte length argument", "UNSUPPORTED_CBOR"],
     ["d9d9f700", "unknown tag 55799", "UNSUPPORTED_CBOR"],
     ["c11a5f000000", "tag 1 (epoch date)", "UNSUPPORTED_CBOR"],
     ["f7", "undefined", "UNSUPPORTED_CBOR"],

@@ -81,6 +81,12 @@ export function scanCbor(bytes: Uint8Array, limits: CborLimits = DEFAULT_CBOR_LI
         arg = readUint(bytes, pos, n);
       }
       pos += n;
+      // Preferred serialization of heads (RFC 8949 §4.2.1): an argument that fits a shorter form must use
+      // it. Without this rule the unsigned parts of a COSE_Sign1 (tag, array and bstr heads) could be
+      // re-encoded by a relay, giving one signed reading several message ids. Floats are exempt.
+      if (major !== 7 && arg < (ai === 24 ? 24 : ai === 25 ? 0x100 : ai === 26 ? 0x10000 : 0x100000000)) {
+        throw unsupported("integer or length not in its shortest form", start);
+      }
     } else if (ai === 31) {
       if (major === 7) throw malformed("unexpected break", start);
       if (major >= 2 && major <= 5) throw unsupported("indefinite-length items are not accepted", start);
@@ -102,9 +108,9 @@ export function scanCbor(bytes: Uint8Array, limits: CborLimits = DEFAULT_CBOR_LI
         break;
       case 2:
       case 3: {
+        if (pos + arg > bytes.length) throw malformed("truncated string", start);
         if (arg > limits.maxStringBytes)
           throw unsupported(`string of ${arg} bytes exceeds ${limits.maxStringBytes}`, start);
-        if (pos + arg > bytes.length) throw malformed("truncated string", start);
         if (major === 3) {
           let text: string;
           try {
@@ -120,10 +126,10 @@ export function scanCbor(bytes: Uint8Array, limits: CborLimits = DEFAULT_CBOR_LI
       case 4:
       case 5: {
         const perItem = major === 4 ? 1 : 2;
-        if (arg > limits.maxContainerItems)
-          throw unsupported(`container of ${arg} items exceeds ${limits.maxContainerItems}`, start);
         if (arg * perItem > bytes.length - pos)
           throw malformed("truncated: container declares more items than bytes remain", start);
+        if (arg > limits.maxContainerItems)
+          throw unsupported(`container of ${arg} items exceeds ${limits.maxContainerItems}`, start);
         if (stack.length + 1 > limits.maxDepth)
           throw unsupported(`nesting deeper than ${limits.maxDepth}`, start);
         if (arg > 0) {

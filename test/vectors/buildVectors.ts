@@ -66,6 +66,13 @@ function signRawPayload(id: DeviceIdentity, payload: Uint8Array, kidOf: DeviceId
   return signCoseSign1(id.privateKey, addressToBytes(kidOf.address), payload);
 }
 
+/** Replaces the empty unprotected map (a0, right after the protected bstr) by {5: h''}. */
+function withUnprotected(raw: Uint8Array): Uint8Array {
+  const protectedLength = raw[3]!; // d2 84 58 <len>
+  const at = 4 + protectedLength;
+  return new Uint8Array([...raw.subarray(0, at), 0xa1, 0x05, 0x40, ...raw.subarray(at + 1)]);
+}
+
 function flipBit(sig: Uint8Array): Uint8Array {
   const out = sig.slice();
   out[5] = out[5]! ^ 0x01;
@@ -223,7 +230,7 @@ export function buildVectors(): Vectors {
     },
     {
       device: 0,
-      reason: "UNSUPPORTED_CBOR",
+      reason: "MALFORMED_CBOR",
       description: "tag 18 then an array header declaring 20,000,000 items (9a01312d00)",
       message: "0xd29a01312d00",
     },
@@ -283,6 +290,18 @@ export function buildVectors(): Vectors {
           ),
         ),
       ),
+    },
+    {
+      device: 0,
+      reason: "UNSUPPORTED_CBOR",
+      description: "a valid message whose protected-header bstr head is re-encoded long (58 1a -> 59 00 1a): heads must be shortest",
+      message: bytesToHex(new Uint8Array([0xd2, 0x84, 0x59, 0x00, ...good.subarray(3)])),
+    },
+    {
+      device: 0,
+      reason: "MALFORMED_COSE",
+      description: "a valid message with a parameter added to the unsigned unprotected header",
+      message: bytesToHex(withUnprotected(good)),
     },
     {
       device: 1,
