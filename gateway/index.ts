@@ -4,6 +4,8 @@ export { Anchorer, type AnchorerOptions } from "./anchoring/anchorer.ts";
 export type { AnchorChain, AnchorEvent, AnchorReceipt, PreparedAnchorTx } from "./anchoring/chain.ts";
 export { ANCHOR_ABI, EthersAnchorChain } from "./anchoring/ethersAnchorChain.ts";
 export { Batcher, type BatcherOptions } from "./batching/batcher.ts";
+export { MerkleRootBuilder } from "./batching/merkleRootBuilder.ts";
+export { type SealOptions, sealPendingBatch } from "./batching/sealPendingBatch.ts";
 export {
   type GatewayConfig,
   gatewayConfigFromEnv,

@@ -97,11 +97,28 @@ export interface Store {
   countMessages(): Promise<number>;
 
   // Batches
-  /** Puts up to `maxSize` of the oldest unbatched message ids aside, in arrival order. */
-  peekUnbatched(maxSize: number): Promise<{ ids: Hex[]; oldestReceivedAt: number | null }>;
-  /** Atomically records a batch and assigns its messages. Ids already batched make it throw. */
-  sealBatch(batch: { root: Hex; sealedAt: number; messageIds: Hex[] }): Promise<BatchRecord>;
+  /**
+   * Messages not yet in a batch, in arrival order, looking at most `maxSize` ahead: how many, the
+   * arrival number of the last of them (a batch seals up to it) and the receive time of the oldest.
+   */
+  unbatchedSummary(
+    maxSize: number,
+  ): Promise<{ count: number; lastN: number; oldestReceivedAt: number | null }>;
+  /** Ids of unbatched messages with arrival number in (afterN, upToN], at most `limit`, as 32-byte runs. */
+  readUnbatchedIds(
+    afterN: number,
+    upToN: number,
+    limit: number,
+  ): Promise<{ ids: Uint8Array; count: number; lastN: number }>;
+  /** The arrival number after which unbatched messages start (the last sealed batch's last message). */
+  lastBatchedN(): Promise<number>;
+  /**
+   * Atomically records the batch of every unbatched message up to arrival number `lastN`; `size` must
+   * match, or it throws (a concurrent seal or a bug). Constant time whatever the size.
+   */
+  sealBatch(batch: { root: Hex; sealedAt: number; lastN: number; size: number }): Promise<BatchRecord>;
   getBatch(id: number): Promise<BatchRecord | undefined>;
+  /** Message ids of a batch, in arrival order. */
   batchMessageIds(batchId: number): Promise<Hex[]>;
   listBatches(options?: { afterId?: number; limit?: number }): Promise<BatchRecord[]>;
 

@@ -33,6 +33,10 @@ type MessageRow = {
   batch_id: number | null;
 };
 
+// A message's batch is found by range: the first batch whose last_n is at or after its n.
+const MESSAGE_WITH_BATCH = `SELECT m.*, (SELECT b.id FROM batches b WHERE b.last_n >= m.n AND b.first_n <= m.n ORDER BY b.last_n LIMIT 1) AS batch_id
+  FROM messages m`;
+
 type DeviceRow = {
   address: string;
   public_key: Buffer;
@@ -127,7 +131,7 @@ export class SqliteStore implements Store {
       ),
       messageExists: db.prepare("SELECT 1 FROM messages WHERE id = ?").pluck(),
       messageIdBySeq: db.prepare("SELECT id FROM messages WHERE device = ? AND seq = ?").pluck(),
-      getMessage: db.prepare("SELECT * FROM messages WHERE id = ?"),
+      getMessage: db.prepare(`${MESSAGE_WITH_BATCH} WHERE m.id = ?`),
       getDevice: db.prepare("SELECT * FROM devices WHERE address = ?"),
     };
   }
@@ -261,30 +265,66 @@ export class SqliteStore implements Store {
     return this.db.prepare("SELECT count(*) FROM messages").pluck().get() as number;
   }
 
-  async peekUnbatched(maxSize: number): Promise<{ ids: Hex[]; oldestReceivedAt: number | null }> {
-    const rows = this.db
-      .prepare("SELECT id, received_at FROM messages WHERE batch_id IS NULL ORDER BY n LIMIT ?")
-      .all(maxSize) as { id: Buffer; received_at: number }[];
-    return { ids: rows.map((r) => bytesToHex(r.id)), oldestReceivedAt: rows[0]?.received_at ?? null };
+  async lastBatchedN(): Promise<number> {
+    return this.db.prepare("SELECT coalesce(max(last_n), 0) FROM batches").pluck().get() as number;
   }
 
-  async sealBatch(batch: { root: Hex; sealedAt: number; messageIds: Hex[] }): Promise<BatchRecord> {
-    const assign = this.db.prepare("UPDATE messages SET batch_id = ? WHERE id = ? AND batch_id IS NULL");
+  async unbatchedSummary(
+    maxSize: number,
+  ): Promise<{ count: number; lastN: number; oldestReceivedAt: number | null }> {
+    const after = await this.lastBatchedN();
+    const first = this.db
+      .prepare("SELECT n, received_at FROM messages WHERE n > ? ORDER BY n LIMIT 1")
+      .get(after) as { n: number; received_at: number } | undefined;
+    if (!first) return { count: 0, lastN: after, oldestReceivedAt: null };
+    const maxN = this.db.prepare("SELECT max(n) FROM messages").pluck().get() as number;
+    // n is dense in practice (rowids are never deleted), so this is exact without scanning; the OFFSET
+    // lookup below only runs when a full batch is due.
+    if (maxN - after <= maxSize) {
+      const count = this.db.prepare("SELECT count(*) FROM messages WHERE n > ?").pluck().get(after) as number;
+      if (count <= maxSize) return { count, lastN: maxN, oldestReceivedAt: first.received_at };
+    }
+    const lastN = this.db
+      .prepare("SELECT n FROM messages WHERE n > ? ORDER BY n LIMIT 1 OFFSET ?")
+      .pluck()
+      .get(after, maxSize - 1) as number;
+    return { count: maxSize, lastN, oldestReceivedAt: first.received_at };
+  }
+
+  async readUnbatchedIds(
+    afterN: number,
+    upToN: number,
+    limit: number,
+  ): Promise<{ ids: Uint8Array; count: number; lastN: number }> {
+    const rows = this.db
+      .prepare("SELECT n, id FROM messages WHERE n > ? AND n <= ? ORDER BY n LIMIT ?")
+      .raw()
+      .all(afterN, upToN, limit) as [number, Buffer][];
+    const ids = new Uint8Array(rows.length * 32);
+    for (let i = 0; i < rows.length; i++) ids.set(rows[i]![1], i * 32);
+    return { ids, count: rows.length, lastN: rows.length ? rows[rows.length - 1]![0] : afterN };
+  }
+
+  async sealBatch(batch: { root: Hex; sealedAt: number; lastN: number; size: number }): Promise<BatchRecord> {
     const id = this.db.transaction(() => {
-      const info = this.db
-        .prepare("INSERT INTO batches (root, size, sealed_at) VALUES (?, ?, ?)")
-        .run(toBuf(batch.root), batch.messageIds.length, batch.sealedAt);
-      const batchId = Number(info.lastInsertRowid);
-      for (const messageId of batch.messageIds) {
-        if (assign.run(batchId, toBuf(messageId)).changes !== 1) {
-          throw new SealtrailError("BATCH_CONFLICT", "message is unknown or already in a batch", {
-            details: { messageId },
-          });
-        }
+      const firstN =
+        (this.db.prepare("SELECT coalesce(max(last_n), 0) FROM batches").pluck().get() as number) + 1;
+      const size = this.db
+        .prepare("SELECT count(*) FROM messages WHERE n >= ? AND n <= ?")
+        .pluck()
+        .get(firstN, batch.lastN) as number;
+      if (size !== batch.size || size === 0) {
+        throw new SealtrailError("BATCH_CONFLICT", "batch does not match the unbatched messages", {
+          details: { expected: batch.size, found: size, firstN, lastN: batch.lastN },
+        });
       }
-      return batchId;
+      return Number(
+        this.db
+          .prepare("INSERT INTO batches (root, first_n, last_n, size, sealed_at) VALUES (?, ?, ?, ?, ?)")
+          .run(toBuf(batch.root), firstN, batch.lastN, size, batch.sealedAt).lastInsertRowid,
+      );
     })();
-    return { id, root: batch.root, size: batch.messageIds.length, sealedAt: batch.sealedAt };
+    return { id, root: batch.root, size: batch.size, sealedAt: batch.sealedAt };
   }
 
   async getBatch(id: number): Promise<BatchRecord | undefined> {
@@ -295,12 +335,13 @@ export class SqliteStore implements Store {
   }
 
   async batchMessageIds(batchId: number): Promise<Hex[]> {
-    return (
-      this.db
-        .prepare("SELECT id FROM messages WHERE batch_id = ? ORDER BY n")
-        .pluck()
-        .all(batchId) as Buffer[]
-    ).map((b) => bytesToHex(b));
+    const rows = this.db
+      .prepare(
+        "SELECT m.id FROM batches b JOIN messages m ON m.n BETWEEN b.first_n AND b.last_n WHERE b.id = ? ORDER BY m.n",
+      )
+      .pluck()
+      .all(batchId) as Buffer[];
+    return rows.map((b) => bytesToHex(b));
   }
 
   async listBatches(options: { afterId?: number; limit?: number } = {}): Promise<BatchRecord[]> {

@@ -20,15 +20,16 @@ CREATE TABLE IF NOT EXISTS messages (
   device_ts   INTEGER NOT NULL,
   received_at INTEGER NOT NULL,
   payload     TEXT NOT NULL,
-  batch_id    INTEGER,
   UNIQUE (device, seq)
 ) STRICT;
-CREATE INDEX IF NOT EXISTS messages_unbatched ON messages (n) WHERE batch_id IS NULL;
-CREATE INDEX IF NOT EXISTS messages_batch ON messages (batch_id) WHERE batch_id IS NOT NULL;
 
+-- A batch is the run of messages with first_n <= n <= last_n (arrival order): sealing one is a single
+-- INSERT whatever its size, and a message's batch is found by range.
 CREATE TABLE IF NOT EXISTS batches (
   id        INTEGER PRIMARY KEY,
   root      BLOB NOT NULL UNIQUE,
+  first_n   INTEGER NOT NULL,
+  last_n    INTEGER NOT NULL UNIQUE,
   size      INTEGER NOT NULL,
   sealed_at INTEGER NOT NULL
 ) STRICT;
