@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig } from "hardhat/config";
 
 const require = createRequire(import.meta.url);
 
@@ -14,6 +14,22 @@ export default defineConfig({
     version: SOLC_VERSION,
     path: require.resolve("solc/soljson.js"),
     settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun" },
+  },
+  // Public OP-stack testnets. URLs and the deployer key come from the Hardhat keystore or environment
+  // variables of the same names (docs/contracts.md); nothing secret is ever written here.
+  networks: {
+    opSepolia: {
+      type: "http",
+      chainType: "op",
+      url: configVariable("OP_SEPOLIA_RPC_URL"),
+      accounts: [configVariable("SEALTRAIL_DEPLOYER_KEY")],
+    },
+    baseSepolia: {
+      type: "http",
+      chainType: "op",
+      url: configVariable("BASE_SEPOLIA_RPC_URL"),
+      accounts: [configVariable("SEALTRAIL_DEPLOYER_KEY")],
+    },
   },
   paths: {
     sources: "./contracts/src",
