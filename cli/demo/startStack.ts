@@ -5,6 +5,7 @@ import pino, { type Logger } from "pino";
 import { type RunningApi, startApi } from "#api";
 import { deploySealtrail } from "#contracts";
 import { EthersAnchorChain, Gateway, parseGatewayConfig, SqliteStore } from "#gateway";
+import { type Address, normalizeAddress } from "#protocol";
 import { buildContracts } from "./buildContracts.ts";
 import { readOrCreateSecret } from "./secrets.ts";
 import { type LocalChain, startLocalChain } from "./startLocalChain.ts";
@@ -83,12 +84,19 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     stops.push(async () => provider.destroy());
     const deployer = new Wallet(HARDHAT_PUBLIC_TEST_KEY_0, provider);
     const anchorer = new Wallet(anchorerKey, provider);
-    const deployment = await deploySealtrail(deployer, {
-      admin: deployer.address,
-      anchorers: [anchorer.address],
-      registrars: [deployer.address],
-    });
-    await (await deployer.sendTransaction({ to: anchorer.address, value: parseEther("100") })).wait();
+    // A fresh local chain: deploy, fund the anchorer. The same runs again if the chain is reset while we run.
+    const deploy = async (): Promise<Address> => {
+      const deployment = await deploySealtrail(deployer, {
+        admin: deployer.address,
+        anchorers: [anchorer.address],
+        registrars: [deployer.address],
+      });
+      await (await deployer.sendTransaction({ to: anchorer.address, value: parseEther("100") })).wait();
+      deviceRegistryContract = deployment.deviceRegistry.address.toLowerCase();
+      return normalizeAddress(deployment.anchor.address);
+    };
+    let deviceRegistryContract = "";
+    const anchorContract = await deploy();
 
     const store = SqliteStore.open(join(o.dataDir, "sealtrail.db"));
     stops.push(() => store.close());
@@ -105,11 +113,16 @@ export async function startStack(o: StackOptions): Promise<Stack> {
           provider,
           wallet: anchorer,
           chainId: chain.chainId,
-          contract: deployment.anchor.address,
+          contract: anchorContract,
         }),
       ],
-      finalityDepth: o.finalityDepth ?? 3,
-      onGenesisChange: "reanchor",
+      anchoring: {
+        finalityDepth: o.finalityDepth ?? 3,
+        // The local chain charges ~1 gwei; the cap only guards against a runaway.
+        fees: { maxFeePerGasCap: 100_000_000_000n, bumpPercent: 25 },
+        stuckAfterMs: 10_000,
+        onGenesisChange: { redeploy: deploy },
+      },
       logger,
     });
     await gateway.start();
@@ -131,8 +144,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       mqttUrl: gateway.mqttUrl,
       rpcUrl: chain.rpcUrl,
       chainId: chain.chainId,
-      anchorContract: deployment.anchor.address.toLowerCase(),
-      deviceRegistryContract: deployment.deviceRegistry.address.toLowerCase(),
+      anchorContract,
+      deviceRegistryContract,
       adminToken: admin.value,
       adminTokenCreated: admin.created,
       adminTokenFile,

@@ -1,0 +1,65 @@
+import express, { type Express } from "express";
+import {
+  accessLog,
+  errorHandler,
+  methodNotAllowed,
+  notFound,
+  requireAdminToken,
+  requireJsonBody,
+} from "./middleware/index.ts";
+import { getDevice, getReading, getReadingProof, getStatus, registerDevice } from "./routes/index.ts";
+import { BatchTreeCache } from "./services/batchTreeCache.ts";
+import { type ApiDeps, silentLogger } from "./types.ts";
+
+/** Mount point of the v1 API. */
+export const API_PREFIX = "/api/v1";
+/** Largest JSON body accepted; a registration is ~200 bytes. */
+export const MAX_JSON_BODY_BYTES = 16 * 1024;
+
+/**
+ * The HTTP API as an Express app, not listening (see `startApi`). Every error is JSON
+ * `{ "error": { "code", "message" } }`. Throws INVALID_ARGUMENT for an unusable admin token.
+ * @example const app = createApp({ store, registry, adminToken, anchorTargets: () => targets, isReady: () => true })
+ */
+export function createApp(deps: ApiDeps): Express {
+  const logger = deps.logger ?? silentLogger;
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(accessLog(logger));
+  app.use((_req, res, next) => {
+    res.set({ "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store" });
+    next();
+  });
+
+  const api = express.Router();
+  api
+    .route("/status")
+    .get(getStatus(deps))
+    .all(methodNotAllowed(["GET", "HEAD"]));
+  api
+    .route("/devices")
+    .post(
+      requireAdminToken(deps.adminToken),
+      requireJsonBody,
+      express.json({ limit: MAX_JSON_BODY_BYTES, strict: true }),
+      registerDevice(deps, logger),
+    )
+    .all(methodNotAllowed(["POST"]));
+  api
+    .route("/devices/:address")
+    .get(getDevice(deps))
+    .all(methodNotAllowed(["GET", "HEAD"]));
+  api
+    .route("/readings/:messageId")
+    .get(getReading(deps))
+    .all(methodNotAllowed(["GET", "HEAD"]));
+  api
+    .route("/readings/:messageId/proof")
+    .get(getReadingProof(deps, new BatchTreeCache()))
+    .all(methodNotAllowed(["GET", "HEAD"]));
+  app.use(API_PREFIX, api);
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,50 @@
+import { SealtrailError, type SealtrailErrorOptions } from "#protocol";
+
+/**
+ * Error codes the HTTP API answers with, in `{ "error": { "code", "message" } }`. Stable: clients key on
+ * them. Caller mistakes are 4xx; INVARIANT and INTERNAL (500) are our own bugs.
+ */
+export const ApiErrorCode = {
+  NotReady: "NOT_READY",
+  NotFound: "NOT_FOUND",
+  MethodNotAllowed: "METHOD_NOT_ALLOWED",
+  BadRequest: "BAD_REQUEST",
+  InvalidBody: "INVALID_BODY",
+  InvalidPublicKey: "INVALID_PUBLIC_KEY",
+  InvalidAddress: "INVALID_ADDRESS",
+  InvalidMessageId: "INVALID_MESSAGE_ID",
+  PayloadTooLarge: "PAYLOAD_TOO_LARGE",
+  UnsupportedMediaType: "UNSUPPORTED_MEDIA_TYPE",
+  Unauthorized: "UNAUTHORIZED",
+  Forbidden: "FORBIDDEN",
+  DeviceNotFound: "DEVICE_NOT_FOUND",
+  ReadingNotFound: "READING_NOT_FOUND",
+  Invariant: "INVARIANT",
+  Internal: "INTERNAL",
+} as const;
+export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
+
+/** A refusal with its HTTP status. `shortMessage` is sent to the client, so it never holds secrets. */
+export class ApiError extends SealtrailError {
+  override name = "ApiError";
+  declare readonly code: ApiErrorCode;
+  readonly status: number;
+  /** Extra response headers (WWW-Authenticate, Allow). */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    status: number,
+    code: ApiErrorCode,
+    shortMessage: string,
+    options: SealtrailErrorOptions & { headers?: Record<string, string> } = {},
+  ) {
+    super(code, shortMessage, options);
+    this.status = status;
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** True when `error` is an {@link ApiError}, optionally with the given code. */
+export function isApiError(error: unknown, code?: ApiErrorCode): error is ApiError {
+  return error instanceof ApiError && (code === undefined || error.code === code);
+}

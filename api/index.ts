@@ -1,0 +1,15 @@
+// Public API of api/: the HTTP API of the gateway.
+export { API_PREFIX, createApp, MAX_JSON_BODY_BYTES } from "./createApp.ts";
+export { ApiError, ApiErrorCode, isApiError } from "./errors.ts";
+export { MIN_ADMIN_TOKEN_LENGTH } from "./middleware/index.ts";
+export {
+  BatchTreeCache,
+  type BuildProofBundleContext,
+  buildProofBundle,
+  type DeviceJson,
+  deviceToJson,
+  resolveAnchors,
+  summarizeAnchorStatus,
+} from "./services/index.ts";
+export { type RunningApi, type StartApiOptions, startApi } from "./startApi.ts";
+export { type ApiDeps, type ApiLogger, silentLogger } from "./types.ts";

@@ -1,0 +1,29 @@
+import type { DeviceRecord } from "#gateway";
+import { type Address, bytesToHex, type Hex, toChecksumAddress } from "#protocol";
+
+/** A device as the API shows it. Times are ms since the epoch, server clock. */
+export type DeviceJson = {
+  address: Address;
+  addressChecksummed: Hex;
+  publicKey: Hex;
+  label: string;
+  registeredAt: number;
+  revokedAt: number | null;
+  flaggedAt: number | null;
+};
+
+/**
+ * The JSON view of a stored device: lowercase address for ids, EIP-55 for display, compressed key.
+ * @example deviceToJson(record).addressChecksummed // "0x7E5F…5Bdf"
+ */
+export function deviceToJson(device: DeviceRecord): DeviceJson {
+  return {
+    address: device.address,
+    addressChecksummed: toChecksumAddress(device.address),
+    publicKey: bytesToHex(device.publicKey),
+    label: device.label,
+    registeredAt: device.registeredAt,
+    revokedAt: device.revokedAt,
+    flaggedAt: device.flaggedAt,
+  };
+}

@@ -1,0 +1,29 @@
+import type { AnchorTarget, DeviceRegistry, Store } from "#gateway";
+
+type LogFn = (objOrMsg: object | string, msg?: string) => void;
+
+/** The subset of a pino logger the API uses; pass `pino()` or a child of it. */
+export type ApiLogger = { info: LogFn; warn: LogFn; error: LogFn };
+
+/** What the HTTP API needs from the rest of the gateway. */
+export type ApiDeps = {
+  store: Store;
+  registry: DeviceRegistry;
+  /** Bearer token for admin routes (device registration). Never logged. */
+  adminToken: string;
+  /** The configured anchor targets (a function: they may change when a chain is reset). */
+  anchorTargets: () => AnchorTarget[];
+  /** False until the gateway has finished starting (store open, registry loaded, chains reachable). */
+  isReady: () => boolean;
+  /** Confirmations after which the anchorer marks an anchor final; reported by /status only. */
+  finalityDepth?: number;
+  /** Defaults to a silent logger. */
+  logger?: ApiLogger;
+};
+
+/** A logger that drops everything. */
+export const silentLogger: ApiLogger = {
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};

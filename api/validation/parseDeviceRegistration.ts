@@ -1,0 +1,67 @@
+import { compressPublicKey, hexToBytes, isProtocolError } from "#protocol";
+import { ApiError, ApiErrorCode } from "../errors.ts";
+
+export const MAX_LABEL_LENGTH = 100;
+
+/** A validated `POST /devices` body. */
+export type DeviceRegistration = {
+  /** 33-byte compressed secp256k1 key, checked to be on the curve. */
+  publicKey: Uint8Array;
+  label: string;
+};
+
+const ALLOWED_KEYS = new Set(["publicKey", "label"]);
+// Labels are shown in the scan page and logs: no control characters (line breaks, escapes).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/;
+
+function invalidBody(message: string): ApiError {
+  return new ApiError(400, ApiErrorCode.InvalidBody, message);
+}
+
+/**
+ * Checks a registration body: `{ publicKey: "0x…" (33-byte compressed or 65-byte uncompressed),
+ * label: 1..100 characters }`, nothing else. Throws INVALID_BODY or INVALID_PUBLIC_KEY.
+ * @example parseDeviceRegistration({ publicKey: "0x02…", label: "truck 7 fridge" }).publicKey.length // 33
+ */
+export function parseDeviceRegistration(body: unknown): DeviceRegistration {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw invalidBody("body must be a JSON object { publicKey, label }");
+  }
+  const unknownKey = Object.keys(body).find((k) => !ALLOWED_KEYS.has(k));
+  if (unknownKey !== undefined) throw invalidBody(`unknown field ${JSON.stringify(unknownKey.slice(0, 40))}`);
+  const { publicKey, label } = body as { publicKey?: unknown; label?: unknown };
+
+  if (typeof label !== "string") throw invalidBody("label must be a string");
+  const length = [...label].length;
+  if (length < 1 || length > MAX_LABEL_LENGTH) {
+    throw invalidBody(`label must be 1 to ${MAX_LABEL_LENGTH} characters`);
+  }
+  if (CONTROL_RE.test(label)) throw invalidBody("label must not contain control characters");
+
+  if (typeof publicKey !== "string") {
+    throw new ApiError(400, ApiErrorCode.InvalidPublicKey, "publicKey must be a hex string");
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = hexToBytes(publicKey);
+  } catch (cause) {
+    if (!isProtocolError(cause)) throw cause;
+    throw new ApiError(400, ApiErrorCode.InvalidPublicKey, "publicKey must be 0x-prefixed hex", { cause });
+  }
+  if (bytes.length !== 33 && bytes.length !== 65) {
+    throw new ApiError(
+      400,
+      ApiErrorCode.InvalidPublicKey,
+      `publicKey must be 33 (compressed) or 65 (uncompressed) bytes, got ${bytes.length}`,
+    );
+  }
+  try {
+    return { publicKey: compressPublicKey(bytes), label };
+  } catch (cause) {
+    if (!isProtocolError(cause)) throw cause;
+    throw new ApiError(400, ApiErrorCode.InvalidPublicKey, "publicKey is not a point on secp256k1", {
+      cause,
+    });
+  }
+}

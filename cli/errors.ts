@@ -1,0 +1,29 @@
+import { SealtrailError, type SealtrailErrorOptions } from "#protocol";
+
+/** Why the CLI stopped. USAGE and READ_FAILED exit 2; the rest are reported inside a verification. */
+export const CliErrorCode = {
+  /** Bad arguments or options. */
+  Usage: "USAGE",
+  /** The input file could not be read. */
+  ReadFailed: "READ_FAILED",
+  /** The RPC endpoint could not be reached or did not answer eth_chainId. */
+  RpcUnreachable: "RPC_UNREACHABLE",
+  /** A command module does not export `run`. */
+  BadCommandModule: "BAD_COMMAND_MODULE",
+} as const;
+export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode];
+
+/** An error the CLI reports as one readable line (no stack trace). */
+export class CliError extends SealtrailError {
+  override name = "CliError";
+  declare readonly code: CliErrorCode;
+
+  constructor(code: CliErrorCode, shortMessage: string, options: SealtrailErrorOptions = {}) {
+    super(code, shortMessage, options);
+  }
+}
+
+/** True when `error` is a {@link CliError}, optionally with the given code. */
+export function isCliError(error: unknown, code?: CliErrorCode): error is CliError {
+  return error instanceof CliError && (code === undefined || error.code === code);
+}

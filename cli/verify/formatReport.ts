@@ -1,0 +1,54 @@
+import { toChecksumAddress } from "#protocol";
+import type { AnchorVerification, Check, VerdictStatus, VerifyReport } from "./types.ts";
+
+const NAME_WIDTH = 20;
+
+const VERDICT_LABEL: Record<VerdictStatus, string> = {
+  valid: "VALID",
+  invalid: "INVALID",
+  "not-anchored": "NOT ANCHORED YET",
+  unverified: "NOT VERIFIED",
+};
+
+/**
+ * The human-readable report: one line per check (✓ / ✗ and what was found), then one verdict line.
+ * @example io.stdout.write(formatReport(report))
+ */
+export function formatReport(report: VerifyReport): string {
+  const lines: string[] = [`Sealtrail proof bundle ${report.source}`];
+  if (report.messageId !== null) lines.push(`  message ${report.messageId}`);
+  if (report.device !== null) lines.push(`  device  ${safeChecksum(report.device)}`);
+  for (const check of report.checks) lines.push(checkLine(check, ""));
+  for (const anchor of report.anchors) lines.push(...anchorLines(anchor, report.anchors.length));
+  lines.push(`${VERDICT_LABEL[report.verdict.status]} — ${report.verdict.summary}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The machine-readable report (`--json`): the {@link VerifyReport}, versioned by its `format` field.
+ * @example JSON.parse(formatReportJson(report)).valid
+ */
+export function formatReportJson(report: VerifyReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+function checkLine(check: Check, indent: string): string {
+  return `${indent}${check.ok ? "✓" : "✗"} ${check.name.padEnd(NAME_WIDTH)} ${check.detail}`;
+}
+
+function anchorLines(anchor: AnchorVerification, total: number): string[] {
+  const head = `anchor ${anchor.index + 1} of ${total}: chain ${anchor.chainId}, contract ${safeChecksum(anchor.contract)}, status ${anchor.status}`;
+  if (anchor.result === "not-anchored") {
+    const tx = anchor.txHash === null ? "" : `, tx ${anchor.txHash}`;
+    return [head, `  · ${"on chain".padEnd(NAME_WIDTH)} nothing to check yet${tx}`];
+  }
+  return [head, ...anchor.checks.map((c) => checkLine(c, "  "))];
+}
+
+function safeChecksum(address: string): string {
+  try {
+    return toChecksumAddress(address);
+  } catch {
+    return address;
+  }
+}

@@ -1,0 +1,52 @@
+import type { AnchorStatus, Hex } from "#protocol";
+
+/** Version of the machine-readable report (`--json`). */
+export const VERIFY_REPORT_FORMAT = "sealtrail-verify-report-v1";
+
+/** One line of the report. */
+export type Check = { name: string; ok: boolean; detail: string };
+
+/** The lowest anchoring tier the caller accepts as proof. */
+export type MinStatus = Extract<AnchorStatus, "included" | "final">;
+
+/**
+ * What became of one anchor of the bundle:
+ * - `verified`: every on-chain check passed;
+ * - `failed`: the chain contradicts the bundle;
+ * - `unchecked`: could not be checked (no RPC for its chain, RPC down or erroring, offline checks failed);
+ * - `not-anchored`: status pending/sealed/submitted, nothing on chain to check yet.
+ */
+export type AnchorResult = "verified" | "failed" | "unchecked" | "not-anchored";
+
+export type AnchorVerification = {
+  index: number;
+  chainId: number;
+  contract: Hex;
+  status: AnchorStatus;
+  txHash: Hex | null;
+  blockNumber: number | null;
+  blockTimestamp: number | null;
+  result: AnchorResult;
+  /** latest block - anchor block + 1, when the chain was read. */
+  confirmations: number | null;
+  checks: Check[];
+};
+
+/** The answer: only `valid` exits 0. */
+export type VerdictStatus = "valid" | "invalid" | "not-anchored" | "unverified";
+export type Verdict = { status: VerdictStatus; summary: string };
+
+export type VerifyReport = {
+  format: typeof VERIFY_REPORT_FORMAT;
+  /** Where the bundle came from (file path or "-"). */
+  source: string;
+  valid: boolean;
+  verdict: Verdict;
+  minStatus: MinStatus;
+  /** Known once the bundle parses. */
+  messageId: Hex | null;
+  device: Hex | null;
+  /** Bundle-level checks: JSON, format, then the offline checks of protocol/. */
+  checks: Check[];
+  anchors: AnchorVerification[];
+};

@@ -1,0 +1,179 @@
+import {
+  type AnchorRecord,
+  isProtocolError,
+  nobleVerifier,
+  type ProofBundle,
+  parseProofBundle,
+  verifyProofBundleOffline,
+} from "#protocol";
+import { isCliError } from "../errors.ts";
+import type { AnchorChain } from "./anchorChain.ts";
+import { checkAnchorOnChain } from "./checkAnchorOnChain.ts";
+import { connectRpc, rpcErrorReason } from "./connectRpc.ts";
+import { decideVerdict } from "./decideVerdict.ts";
+import {
+  type AnchorVerification,
+  type Check,
+  type MinStatus,
+  VERIFY_REPORT_FORMAT,
+  type VerifyReport,
+} from "./types.ts";
+
+export type VerifyBundleOptions = {
+  /** File name or "-", for the report. */
+  source: string;
+  /** JSON-RPC endpoints; each anchor is checked on the one serving its chain. */
+  rpcUrls: readonly string[];
+  minStatus: MinStatus;
+  /** Opens an endpoint; defaults to ethers over HTTP (tests may pass a fake chain). */
+  connect?: (url: string) => Promise<AnchorChain>;
+};
+
+type Endpoints = { chains: AnchorChain[]; failures: string[] };
+
+/**
+ * Verifies a proof bundle given as JSON text: its format, the offline checks of protocol/ (message id,
+ * device key, ES256K signature, Merkle path), then every anchor that claims to be on chain against the
+ * chain itself. Never throws for a bad bundle or an unreachable RPC: everything ends up in the report.
+ * @example const report = await verifyBundle(text, { source: "b.json", rpcUrls: ["http://127.0.0.1:8545"], minStatus: "included" })
+ */
+export async function verifyBundle(text: string, options: VerifyBundleOptions): Promise<VerifyReport> {
+  const checks: Check[] = [];
+  const report = (bundle: ProofBundle | null, anchors: AnchorVerification[]): VerifyReport => {
+    const verdict = decideVerdict({
+      checks,
+      merklePending: bundle !== null && bundle.merkle === null,
+      anchors,
+      minStatus: options.minStatus,
+    });
+    return {
+      format: VERIFY_REPORT_FORMAT,
+      source: options.source,
+      valid: verdict.status === "valid",
+      verdict,
+      minStatus: options.minStatus,
+      messageId: bundle?.messageId ?? null,
+      device: bundle?.device ?? null,
+      checks,
+      anchors,
+    };
+  };
+
+  let bundle: ProofBundle;
+  try {
+    bundle = parseProofBundle(JSON.parse(text));
+    checks.push({ name: "bundle format", ok: true, detail: bundle.format });
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      checks.push({ name: "bundle format", ok: false, detail: `not valid JSON: ${error.message}` });
+    } else if (isProtocolError(error)) {
+      checks.push({ name: "bundle format", ok: false, detail: error.shortMessage });
+    } else throw error;
+    return report(null, []);
+  }
+  checks.push(...verifyProofBundleOffline(bundle, nobleVerifier));
+  const offlineOk = checks.every((c) => c.ok);
+
+  let endpoints: Promise<Endpoints> | undefined;
+  const connectAll = () => {
+    endpoints ??= openEndpoints(options.rpcUrls, options.connect ?? ((url) => connectRpc(url)));
+    return endpoints;
+  };
+  try {
+    const anchors: AnchorVerification[] = [];
+    for (const [index, anchor] of bundle.anchors.entries()) {
+      anchors.push(
+        await verifyAnchor(index, anchor, bundle, offlineOk, options.rpcUrls.length > 0, connectAll),
+      );
+    }
+    return report(bundle, anchors);
+  } finally {
+    if (endpoints) for (const chain of (await endpoints).chains) chain.close();
+  }
+}
+
+async function openEndpoints(
+  urls: readonly string[],
+  connect: (url: string) => Promise<AnchorChain>,
+): Promise<Endpoints> {
+  const settled = await Promise.allSettled(urls.map((url) => connect(url)));
+  const result: Endpoints = { chains: [], failures: [] };
+  for (const s of settled) {
+    if (s.status === "fulfilled") result.chains.push(s.value);
+    else result.failures.push(isCliError(s.reason) ? s.reason.shortMessage : rpcErrorReason(s.reason));
+  }
+  return result;
+}
+
+async function verifyAnchor(
+  index: number,
+  anchor: AnchorRecord,
+  bundle: ProofBundle,
+  offlineOk: boolean,
+  haveRpc: boolean,
+  connectAll: () => Promise<Endpoints>,
+): Promise<AnchorVerification> {
+  const entry: AnchorVerification = {
+    index,
+    chainId: anchor.chainId,
+    contract: anchor.contract,
+    status: anchor.status,
+    txHash: anchor.txHash,
+    blockNumber: anchor.blockNumber,
+    blockTimestamp: anchor.blockTimestamp,
+    result: "not-anchored",
+    confirmations: null,
+    checks: [],
+  };
+  const settle = (result: AnchorVerification["result"], name: string, ok: boolean, detail: string) => {
+    entry.result = result;
+    entry.checks.push({ name, ok, detail });
+    return entry;
+  };
+  if (anchor.status !== "included" && anchor.status !== "final") {
+    return entry; // nothing on chain to check yet
+  }
+  const { txHash, blockNumber, blockTimestamp } = anchor;
+  if (txHash === null || blockNumber === null || blockTimestamp === null) {
+    return settle(
+      "failed",
+      "anchor fields",
+      false,
+      `status ${anchor.status} needs txHash, blockNumber and blockTimestamp`,
+    );
+  }
+  if (bundle.merkle === null) {
+    return settle(
+      "failed",
+      "merkle root",
+      false,
+      `status ${anchor.status} but the bundle has no Merkle root`,
+    );
+  }
+  if (!offlineOk) return settle("unchecked", "on chain", false, "not checked: the offline checks failed");
+  if (!haveRpc)
+    return settle("unchecked", "on chain", false, "not checked: pass --rpc <url> to check it on chain");
+
+  const { chains, failures } = await connectAll();
+  const chain = chains.find((c) => c.chainId === BigInt(anchor.chainId));
+  if (chain === undefined) {
+    if (failures.length > 0) return settle("unchecked", "RPC", false, failures.join("; "));
+    const served = chains.map((c) => `chain ${c.chainId} at ${c.label}`).join(", ");
+    return settle(
+      "unchecked",
+      "chain id",
+      false,
+      `no --rpc endpoint serves chain ${anchor.chainId} (given: ${served})`,
+    );
+  }
+  const checked = await checkAnchorOnChain(
+    chain,
+    { chainId: anchor.chainId, contract: anchor.contract, txHash, blockNumber, blockTimestamp },
+    bundle.merkle.root,
+  );
+  entry.checks.push(...checked.checks);
+  entry.confirmations = checked.confirmations;
+  entry.result =
+    checked.outcome === "verified" ? "verified" : checked.outcome === "mismatch" ? "failed" : "unchecked";
+  return entry;
+}
