@@ -3,7 +3,7 @@ import { type AddressInfo, createServer, type Server } from "node:net";
 import { Aedes } from "aedes";
 import pino, { type Logger } from "pino";
 import { nativeVerifier } from "#protocol/native";
-import { Anchorer } from "./anchoring/anchorer.ts";
+import { Anchorer, type AnchorerOptions } from "./anchoring/anchorer.ts";
 import type { AnchorChain } from "./anchoring/chain.ts";
 import { Batcher } from "./batching/batcher.ts";
 import { createAuthenticate } from "./broker/authenticate.ts";
@@ -17,16 +17,30 @@ import { GatewayMetrics } from "./metrics.ts";
 import { DeviceRegistry } from "./registry/deviceRegistry.ts";
 import type { AnchorTarget, Store } from "./store/types.ts";
 
+export type AnchoringOptions = Partial<
+  Pick<
+    AnchorerOptions,
+    "finalityDepth" | "fees" | "stuckAfterMs" | "onGenesisChange" | "intervalMs" | "maxRootsPerTx" | "faults"
+  >
+>;
+
+/** Production-minded defaults: 10 confirmations, 2 gwei cap, replace after 3 min, halt on a new genesis. */
+export const DEFAULT_ANCHORING = {
+  finalityDepth: 10,
+  fees: { maxFeePerGasCap: 2_000_000_000n, bumpPercent: 25 },
+  stuckAfterMs: 180_000,
+  onGenesisChange: "halt",
+} as const satisfies AnchoringOptions;
+
 export type GatewayOptions = {
   config: GatewayConfig;
   store: Store;
   /** Anchor targets; each gets its own anchorer. */
   anchorChains: AnchorChain[];
-  finalityDepth: number;
-  onGenesisChange: "reanchor" | "halt";
+  /** How anchors are sent and followed (shared by every target). */
+  anchoring?: AnchoringOptions;
   logger?: Logger;
   verifier?: AsyncSignatureVerifier;
-  anchorIntervalMs?: number;
 };
 
 /**
@@ -63,9 +77,8 @@ export class Gateway {
           chain,
           logger: this.logger,
           metrics: this.metrics,
-          finalityDepth: options.finalityDepth,
-          onGenesisChange: options.onGenesisChange,
-          ...(options.anchorIntervalMs === undefined ? {} : { intervalMs: options.anchorIntervalMs }),
+          ...DEFAULT_ANCHORING,
+          ...options.anchoring,
         }),
     );
   }

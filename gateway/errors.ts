@@ -11,6 +11,14 @@ export const GatewayRefusalCode = {
   RateLimited: "RATE_LIMITED",
   TokenReplayed: "TOKEN_REPLAYED",
   Unavailable: "UNAVAILABLE",
+  /** An MQTT packet declares a remaining length above the configured maximum; the socket is closed at once. */
+  FrameTooLarge: "FRAME_TOO_LARGE",
+  /** Bytes that are not MQTT 3.1.1 framing (reserved type, bad flags, CONNECT not first, 5-byte length). */
+  MalformedFrame: "MALFORMED_FRAME",
+  /** A PUBLISH or SUBSCRIBE topic the broker refuses outright: wildcards in a PUBLISH, too many levels. */
+  InvalidTopic: "INVALID_TOPIC",
+  /** Too many CONNECTs from one IP address within the allowed rate. */
+  ConnectionRateLimited: "CONNECTION_RATE_LIMITED",
 } as const;
 export type GatewayRefusalCode = (typeof GatewayRefusalCode)[keyof typeof GatewayRefusalCode];
 

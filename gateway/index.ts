@@ -1,8 +1,9 @@
 // Public API of gateway/.
 
-export { Anchorer, type AnchorerOptions } from "./anchoring/anchorer.ts";
-export type { AnchorChain, AnchorEvent, AnchorReceipt, PreparedAnchorTx } from "./anchoring/chain.ts";
+export { Anchorer, type AnchorerOptions, type AnchorFaults } from "./anchoring/anchorer.ts";
+export type { AnchorChain, AnchorEvent, AnchorReceipt, Fees, PreparedAnchorTx } from "./anchoring/chain.ts";
 export { ANCHOR_ABI, EthersAnchorChain } from "./anchoring/ethersAnchorChain.ts";
+export { bumpedFees, type FeePolicy, initialFees } from "./anchoring/feePolicy.ts";
 export { Batcher, type BatcherOptions } from "./batching/batcher.ts";
 export { MerkleRootBuilder } from "./batching/merkleRootBuilder.ts";
 export { type SealOptions, sealPendingBatch } from "./batching/sealPendingBatch.ts";
@@ -12,7 +13,7 @@ export {
   gatewayConfigSchema,
   parseGatewayConfig,
 } from "./config.ts";
-export { Gateway, type GatewayOptions } from "./createGateway.ts";
+export { type AnchoringOptions, DEFAULT_ANCHORING, Gateway, type GatewayOptions } from "./createGateway.ts";
 export { GatewayRefusalCode, REFUSAL_CODES, Refusal, type RefusalCode } from "./errors.ts";
 export {
   type AsyncSignatureVerifier,

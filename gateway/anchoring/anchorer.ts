@@ -1,8 +1,19 @@
 import type { Logger } from "pino";
-import type { Hex } from "#protocol";
+import type { Address, Hex } from "#protocol";
 import type { GatewayMetrics } from "../metrics.ts";
-import type { AnchorRecord, BatchRecord, Store } from "../store/types.ts";
-import type { AnchorChain } from "./chain.ts";
+import type { AnchorRecord, AnchorTarget, BatchRecord, Store } from "../store/types.ts";
+import type { AnchorChain, AnchorEvent, Fees } from "./chain.ts";
+import { bumpedFees, type FeePolicy, initialFees } from "./feePolicy.ts";
+
+/** Points where tests inject a crash (e.g. `process.kill(process.pid, "SIGKILL")`). */
+export type AnchorFaults = {
+  /** After the transaction is signed, before it is recorded. */
+  afterSign?: () => void;
+  /** After the submitted state is written, before the broadcast. */
+  afterRecord?: () => void;
+  /** After the broadcast, before the receipt is seen. */
+  afterBroadcast?: () => void;
+};
 
 export type AnchorerOptions = {
   store: Store;
@@ -11,48 +22,67 @@ export type AnchorerOptions = {
   metrics: GatewayMetrics;
   /** Blocks (inclusion block counted) after which an anchor is final. */
   finalityDepth: number;
+  fees: FeePolicy;
+  /** A submitted transaction not mined after this long gets a fee bump, ms. */
+  stuckAfterMs: number;
   /** Roots per transaction. */
   maxRootsPerTx?: number;
   intervalMs?: number;
   /**
-   * What to do when the chain's genesis changed (a local chain restarted): "reanchor" forgets every
-   * anchor on this target and anchors all roots again (demo); "halt" alerts and stops anchoring there.
+   * When the chain's genesis changes (a local chain restarted): "halt" alerts and stops anchoring on the
+   * target (production: never a silent redeploy); a `redeploy` function deploys the contract again and
+   * every root is re-anchored there (demo).
    */
-  onGenesisChange: "reanchor" | "halt";
+  onGenesisChange: "halt" | { redeploy: () => Promise<Address> };
+  faults?: AnchorFaults;
+  now?: () => number;
 };
 
 /**
  * Anchors every sealed batch root on one target (chain + contract) exactly once, through a state machine
- * kept in the store: (no record) → submitted → included → final. The record is written before the
- * side effect it announces (the signed transaction is stored before it is broadcast), and the chain is
- * asked first whether a root is already anchored, so a crash at any point only delays anchoring.
+ * kept in the store, one record per (batch, target):
+ *
+ *   (none) or sealed ──sign, record──▶ submitted ──receipt──▶ included ──depth──▶ final
+ *                          ▲   │ stuck: same nonce, bumped fee     │ reorg: receipt gone
+ *                          │   └──────────────▶ submitted ◀────────┘
+ *                          └── dropped or reverted, root not on chain
+ *
+ * Each state is written before the side effect that follows it (the signed transaction is stored before
+ * it is broadcast), and the chain is asked whether a root is already anchored before anything is sent,
+ * so a crash or an RPC outage at any point only delays anchoring.
  */
 export class Anchorer {
   private readonly o: AnchorerOptions;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private reconciled = false;
   private halted = false;
+  private reconciled = false;
+  private readonly capAlerted = new Set<string>();
 
   constructor(options: AnchorerOptions) {
     this.o = options;
   }
 
-  get target() {
+  get target(): AnchorTarget {
     return this.o.chain.target;
+  }
+
+  /** True after a genesis change in "halt" mode: an operator must act. */
+  get isHalted(): boolean {
+    return this.halted;
   }
 
   start(): void {
     this.timer = setInterval(() => void this.tick(), this.o.intervalMs ?? 1000);
   }
 
-  /** One pass: reconcile once, then advance submitted/included anchors and send the due roots. */
+  /** One pass over the state machine. Concurrent calls share one run; failures are retried next pass. */
   tick(): Promise<void> {
     this.running ??= this.pass()
       .catch((err) => {
         this.o.metrics.anchorErrors.inc({ chain_id: String(this.target.chainId) });
         this.o.logger.warn(
-          { chainId: this.target.chainId, err: String(err?.message ?? err) },
+          { chainId: this.target.chainId, err: String(err?.shortMessage ?? err?.message ?? err) },
           "anchoring pass failed; will retry",
         );
       })
@@ -62,12 +92,16 @@ export class Anchorer {
     return this.running;
   }
 
+  private now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+
   private async pass(): Promise<void> {
     if (this.halted) return;
+    await this.checkGenesis();
+    if (this.halted) return;
     if (!this.reconciled) {
-      await this.reconcileGenesis();
-      if (this.halted) return;
-      await this.rebroadcastSubmitted();
+      await this.resendUnknown();
       this.reconciled = true;
     }
     await this.advanceSubmitted();
@@ -76,105 +110,175 @@ export class Anchorer {
     await this.updateGauges();
   }
 
-  private metaKey(): string {
-    return `genesis:${this.target.chainId}:${this.target.contract}`;
+  private metaKey(target = this.target): string {
+    return `genesis:${target.chainId}:${target.contract}`;
   }
 
-  private async reconcileGenesis(): Promise<void> {
+  /** Detects a chain restarted from a new genesis (local chains) and follows the configured policy. */
+  private async checkGenesis(): Promise<void> {
     const { store, chain, logger } = this.o;
     const genesis = await chain.genesisHash();
     const known = await store.getMeta(this.metaKey());
-    if (known && known !== genesis) {
+    if (known === genesis) return;
+    if (known !== undefined) {
+      const old = this.target;
       if (this.o.onGenesisChange === "halt") {
         this.halted = true;
-        this.o.metrics.anchorErrors.inc({ chain_id: String(this.target.chainId) });
+        this.o.metrics.anchorErrors.inc({ chain_id: String(old.chainId) });
         logger.error(
-          { chainId: this.target.chainId, contract: this.target.contract, known, genesis },
-          "ALERT chain genesis changed: anchoring on this target halted; an operator must decide",
+          { alert: "CHAIN_GENESIS_CHANGED", chainId: old.chainId, contract: old.contract, known, genesis },
+          "ALERT chain genesis changed: anchoring on this target halted until an operator acts (see docs/operations.md)",
         );
         return;
       }
-      const forgotten = await store.resetAnchors(this.target);
+      const contract = await this.o.onGenesisChange.redeploy();
+      chain.setContract(contract);
+      const forgotten = await store.resetAnchors(old);
       logger.warn(
-        { chainId: this.target.chainId, forgotten },
-        "chain genesis changed (local chain reset): re-anchoring every root",
+        { chainId: old.chainId, contract, forgotten },
+        "local chain was reset: contract redeployed, re-anchoring every root",
       );
     }
     await store.setMeta(this.metaKey(), genesis);
   }
 
-  private async rebroadcastSubmitted(): Promise<void> {
-    const submitted = await this.o.store.listAnchors(this.target, ["submitted"]);
+  /** After a restart, the node may not know our signed transactions (it restarted or dropped them). */
+  private async resendUnknown(): Promise<void> {
     const sent = new Set<string>();
-    for (const a of submitted) {
-      if (!a.rawTx || sent.has(a.rawTx)) continue;
-      sent.add(a.rawTx);
-      await this.o.chain
-        .broadcast(a.rawTx)
-        .catch((err) => this.o.logger.warn({ err: String(err) }, "rebroadcast failed"));
+    for (const a of await this.o.store.listAnchors(this.target, ["submitted"])) {
+      if (!a.rawTx || !a.txHash || sent.has(a.txHash)) continue;
+      sent.add(a.txHash);
+      if (!(await this.o.chain.knowsTransaction(a.txHash))) await this.o.chain.broadcast(a.rawTx);
     }
   }
 
   private async advanceSubmitted(): Promise<void> {
     const { store, chain, logger } = this.o;
-    const submitted = await store.listAnchors(this.target, ["submitted"]);
-    for (const a of submitted) {
-      const receipt = a.txHash ? await chain.receipt(a.txHash) : null;
+    const byTx = groupByTx(await store.listAnchors(this.target, ["submitted"]));
+    for (const [txHash, anchors] of byTx) {
+      const first = anchors[0]!;
+      const receipt = await chain.receipt(txHash);
       if (receipt?.success) {
-        await store.putAnchor(this.target, a.batchId, {
-          status: "included",
-          blockNumber: receipt.blockNumber,
-          blockTimestamp: receipt.blockTimestamp,
-          gasUsed: receipt.gasUsed,
-          feeWei: receipt.feeWei,
-        });
+        for (const a of anchors) {
+          await store.putAnchor(this.target, a.batchId, {
+            status: "included",
+            blockNumber: receipt.blockNumber,
+            blockTimestamp: receipt.blockTimestamp,
+            gasUsed: receipt.gasUsed,
+            feeWei: receipt.feeWei,
+          });
+        }
         continue;
       }
-      // Reverted, or never mined while its nonce was used by another transaction (dropped/replaced):
-      // if the root is on chain anyway, record where; otherwise the root is due again.
-      const gone = receipt !== null || (a.nonce !== null && a.nonce < (await chain.minedNonce()));
-      if (!gone) continue;
-      const event = await chain.findAnchorEvent(a.root);
-      if (event) await this.recordEvent(a.batchId, event);
-      else {
-        logger.warn(
-          { batchId: a.batchId, txHash: a.txHash },
-          "anchor transaction failed or was dropped; root due again",
-        );
-        await store.putAnchor(this.target, a.batchId, {
-          status: "sealed",
-          txHash: null,
-          nonce: null,
-          rawTx: null,
-        });
+      const consumed = first.nonce !== null && first.nonce < (await chain.minedNonce());
+      if (receipt || consumed) {
+        // Reverted, or its nonce was used by another transaction (an earlier fee level of ours, or a drop):
+        // each root is either on chain already (record where) or due again.
+        for (const a of anchors) {
+          const event = await chain.findAnchorEvent(a.root);
+          if (event) await this.recordIncluded(a.batchId, event);
+          else {
+            logger.warn(
+              { batchId: a.batchId, txHash },
+              "anchor transaction reverted or dropped; root due again",
+            );
+            await store.putAnchor(this.target, a.batchId, {
+              status: "sealed",
+              txHash: null,
+              nonce: null,
+              rawTx: null,
+            });
+          }
+        }
+        continue;
       }
+      if (first.submittedAt !== null && this.now() - first.submittedAt >= this.o.stuckAfterMs)
+        await this.replaceStuck(txHash, anchors);
+      else if (first.rawTx && !(await chain.knowsTransaction(txHash))) await chain.broadcast(first.rawTx);
     }
+  }
+
+  /** Re-signs a stuck transaction with the same nonce and a bumped fee, up to the cap; then alerts. */
+  private async replaceStuck(txHash: Hex, anchors: AnchorRecord[]): Promise<void> {
+    const { store, chain, logger, metrics } = this.o;
+    const first = anchors[0]!;
+    const previous: Fees = { maxFeePerGas: BigInt(first.maxFeePerGas ?? "0"), maxPriorityFeePerGas: 0n };
+    const fees = bumpedFees(previous, await chain.suggestedFees(), this.o.fees);
+    if (!fees) {
+      if (!this.capAlerted.has(txHash)) {
+        this.capAlerted.add(txHash);
+        metrics.anchorErrors.inc({ chain_id: String(this.target.chainId) });
+        logger.error(
+          {
+            alert: "ANCHOR_FEE_CAP_REACHED",
+            chainId: this.target.chainId,
+            txHash,
+            maxFeePerGas: first.maxFeePerGas,
+          },
+          "ALERT anchor transaction stuck at the fee cap; not paying more (see docs/operations.md)",
+        );
+      }
+      return;
+    }
+    const tx = await chain.prepareAnchor(
+      anchors.map((a) => a.root),
+      first.nonce!,
+      fees,
+    );
+    for (const a of anchors) {
+      await store.putAnchor(this.target, a.batchId, {
+        status: "submitted",
+        txHash: tx.txHash,
+        rawTx: tx.rawTx,
+        maxFeePerGas: tx.fees.maxFeePerGas.toString(),
+        submittedAt: this.now(),
+        attempts: a.attempts + 1,
+      });
+    }
+    await chain.broadcast(tx.rawTx);
+    logger.warn(
+      {
+        chainId: this.target.chainId,
+        nonce: first.nonce,
+        replaced: txHash,
+        txHash: tx.txHash,
+        maxFeePerGas: tx.fees.maxFeePerGas.toString(),
+      },
+      "stuck anchor transaction replaced with a higher fee",
+    );
   }
 
   private async advanceIncluded(): Promise<void> {
-    const { store, chain } = this.o;
+    const { store, chain, logger } = this.o;
     const included = await store.listAnchors(this.target, ["included"]);
     if (included.length === 0) return;
     const head = await chain.blockNumber();
-    for (const a of included) {
-      if (a.blockNumber === null || head - a.blockNumber + 1 < this.o.finalityDepth) continue;
-      // Still there (no reorg dropped it)? Then final; otherwise back to submitted, whose check re-sends.
-      const receipt = a.txHash ? await chain.receipt(a.txHash) : null;
-      if (receipt?.success && receipt.blockNumber === a.blockNumber)
-        await store.putAnchor(this.target, a.batchId, { status: "final" });
-      else
-        await store.putAnchor(this.target, a.batchId, {
-          status: "submitted",
-          blockNumber: null,
-          blockTimestamp: null,
-        });
+    for (const [txHash, anchors] of groupByTx(included)) {
+      const receipt = await chain.receipt(txHash);
+      const blockNumber = anchors[0]!.blockNumber;
+      if (!receipt?.success || receipt.blockNumber !== blockNumber) {
+        // A reorg took the block: back to submitted; the next pass re-sends or re-records it.
+        logger.warn(
+          { chainId: this.target.chainId, txHash, blockNumber },
+          "anchor left the canonical chain (reorg); status back to submitted",
+        );
+        for (const a of anchors) {
+          await store.putAnchor(this.target, a.batchId, {
+            status: "submitted",
+            blockNumber: null,
+            blockTimestamp: null,
+            submittedAt: this.now(),
+          });
+        }
+        continue;
+      }
+      if (blockNumber !== null && head - blockNumber + 1 >= this.o.finalityDepth) {
+        for (const a of anchors) await store.putAnchor(this.target, a.batchId, { status: "final" });
+      }
     }
   }
 
-  private async recordEvent(
-    batchId: number,
-    event: { txHash: Hex; blockNumber: number; blockTimestamp: number },
-  ): Promise<void> {
+  private async recordIncluded(batchId: number, event: AnchorEvent): Promise<void> {
     await this.o.store.putAnchor(this.target, batchId, {
       status: "included",
       txHash: event.txHash,
@@ -184,42 +288,49 @@ export class Anchorer {
   }
 
   private async sendDue(): Promise<void> {
-    const { store, chain, logger } = this.o;
+    const { store, chain, logger, faults } = this.o;
     const max = this.o.maxRootsPerTx ?? 64;
-    const fresh = await store.batchesToAnchor(this.target, max);
-    const retried = await store.listAnchors(this.target, ["sealed"]);
-    const due: Pick<BatchRecord, "id" | "root">[] = [
-      ...retried.map((a: AnchorRecord) => ({ id: a.batchId, root: a.root })),
-      ...fresh,
-    ].slice(0, max);
+    const retried = (await store.listAnchors(this.target, ["sealed"])).map((a) => ({
+      id: a.batchId,
+      root: a.root,
+      attempts: a.attempts,
+    }));
+    const fresh = (await store.batchesToAnchor(this.target, max)).map((b: BatchRecord) => ({
+      id: b.id,
+      root: b.root,
+      attempts: 0,
+    }));
+    const due = [...retried, ...fresh].slice(0, max);
     if (due.length === 0) return;
-    // A crash after broadcasting but before recording leaves roots anchored on chain: record, don't resend.
+    // A crash after broadcasting but before recording leaves roots anchored: record them, never resend.
     const toSend: typeof due = [];
     for (const b of due) {
-      if ((await chain.anchoredAt(b.root)) > 0) {
-        const event = await chain.findAnchorEvent(b.root);
-        if (event) {
-          await this.recordEvent(b.id, event);
-          continue;
-        }
-      }
-      toSend.push(b);
+      const event = (await chain.anchoredAt(b.root)) > 0 ? await chain.findAnchorEvent(b.root) : null;
+      if (event) await this.recordIncluded(b.id, event);
+      else toSend.push(b);
     }
     if (toSend.length === 0) return;
     const nonce = await chain.pendingNonce();
     const tx = await chain.prepareAnchor(
       toSend.map((b) => b.root),
       nonce,
+      initialFees(await chain.suggestedFees(), this.o.fees),
     );
+    faults?.afterSign?.();
     for (const b of toSend) {
       await store.putAnchor(this.target, b.id, {
         status: "submitted",
         txHash: tx.txHash,
         nonce: tx.nonce,
         rawTx: tx.rawTx,
+        maxFeePerGas: tx.fees.maxFeePerGas.toString(),
+        submittedAt: this.now(),
+        attempts: b.attempts + 1,
       });
     }
+    faults?.afterRecord?.();
     await chain.broadcast(tx.rawTx);
+    faults?.afterBroadcast?.();
     logger.info(
       { chainId: this.target.chainId, roots: toSend.length, txHash: tx.txHash, nonce },
       "anchor transaction sent",
@@ -238,4 +349,15 @@ export class Anchorer {
     this.timer = undefined;
     await this.running;
   }
+}
+
+function groupByTx(anchors: AnchorRecord[]): Map<Hex, AnchorRecord[]> {
+  const out = new Map<Hex, AnchorRecord[]>();
+  for (const a of anchors) {
+    if (!a.txHash) continue;
+    const list = out.get(a.txHash) ?? [];
+    list.push(a);
+    out.set(a.txHash, list);
+  }
+  return out;
 }

@@ -1,7 +1,9 @@
-import type { Hex } from "#protocol";
+import type { Address, Hex } from "#protocol";
 import type { AnchorTarget } from "../store/types.ts";
 
-export type PreparedAnchorTx = { rawTx: Hex; txHash: Hex; nonce: number; maxFeePerGas: string };
+export type Fees = { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
+
+export type PreparedAnchorTx = { rawTx: Hex; txHash: Hex; nonce: number; fees: Fees };
 
 export type AnchorReceipt = {
   blockNumber: number;
@@ -20,6 +22,8 @@ export type AnchorEvent = { txHash: Hex; blockNumber: number; blockTimestamp: nu
  */
 export interface AnchorChain {
   readonly target: AnchorTarget;
+  /** Points the adapter at a new deployment of the contract (after a local chain reset). */
+  setContract(contract: Address): void;
   /** Hash of block 0: changes when a local chain is restarted from a new genesis. */
   genesisHash(): Promise<Hex>;
   blockNumber(): Promise<number>;
@@ -27,10 +31,14 @@ export interface AnchorChain {
   minedNonce(): Promise<number>;
   /** Next nonce of the anchorer account, counting pending transactions. */
   pendingNonce(): Promise<number>;
+  /** What the node suggests paying now. */
+  suggestedFees(): Promise<Fees>;
   /** Signs (does not send) an anchoring transaction for these roots. */
-  prepareAnchor(roots: Hex[], nonce: number): Promise<PreparedAnchorTx>;
+  prepareAnchor(roots: Hex[], nonce: number, fees: Fees): Promise<PreparedAnchorTx>;
   /** Sends a signed transaction; a node that already knows it is not an error. */
   broadcast(rawTx: Hex): Promise<void>;
+  /** True when the node knows the transaction (pending or mined). */
+  knowsTransaction(txHash: Hex): Promise<boolean>;
   receipt(txHash: Hex): Promise<AnchorReceipt | null>;
   /** Block timestamp at which the root was anchored; 0 when unknown. */
   anchoredAt(root: Hex): Promise<number>;

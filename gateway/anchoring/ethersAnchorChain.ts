@@ -1,6 +1,6 @@
 import { Contract, type JsonRpcProvider, Transaction, type Wallet } from "ethers";
 import { type Address, type Hex, normalizeAddress } from "#protocol";
-import type { AnchorChain, AnchorEvent, AnchorReceipt, PreparedAnchorTx } from "./chain.ts";
+import type { AnchorChain, AnchorEvent, AnchorReceipt, Fees, PreparedAnchorTx } from "./chain.ts";
 
 /** The parts of the SealtrailAnchor ABI the anchorer uses (human-readable: no artifacts needed). */
 export const ANCHOR_ABI = [
@@ -11,16 +11,31 @@ export const ANCHOR_ABI = [
 
 /** An anchor target reached through an ethers provider and signed by the gateway's anchorer key. */
 export class EthersAnchorChain implements AnchorChain {
-  readonly target: { chainId: number; contract: Address };
+  target: { chainId: number; contract: Address };
   private readonly provider: JsonRpcProvider;
   private readonly wallet: Wallet;
-  private readonly contract: Contract;
+  private contract: Contract;
 
   constructor(options: { provider: JsonRpcProvider; wallet: Wallet; chainId: number; contract: string }) {
     this.provider = options.provider;
     this.wallet = options.wallet.connect(options.provider);
     this.target = { chainId: options.chainId, contract: normalizeAddress(options.contract) };
     this.contract = new Contract(this.target.contract, ANCHOR_ABI, this.wallet);
+  }
+
+  setContract(contract: Address): void {
+    this.target = { chainId: this.target.chainId, contract: normalizeAddress(contract) };
+    this.contract = new Contract(this.target.contract, ANCHOR_ABI, this.wallet);
+  }
+
+  async suggestedFees(): Promise<Fees> {
+    const fee = await this.provider.getFeeData();
+    const maxPriorityFeePerGas = fee.maxPriorityFeePerGas ?? 1_000_000n;
+    return { maxFeePerGas: fee.maxFeePerGas ?? (fee.gasPrice ?? 1_000_000_000n) * 2n, maxPriorityFeePerGas };
+  }
+
+  async knowsTransaction(txHash: Hex): Promise<boolean> {
+    return (await this.provider.getTransaction(txHash)) !== null;
   }
 
   async genesisHash(): Promise<Hex> {
@@ -41,16 +56,17 @@ export class EthersAnchorChain implements AnchorChain {
     return this.provider.getTransactionCount(this.wallet.address, "pending");
   }
 
-  async prepareAnchor(roots: Hex[], nonce: number): Promise<PreparedAnchorTx> {
+  async prepareAnchor(roots: Hex[], nonce: number, fees: Fees): Promise<PreparedAnchorTx> {
     const data = this.contract.interface.encodeFunctionData("anchorBatch", [roots]);
-    const fee = await this.provider.getFeeData();
     const gasLimit = await this.provider.estimateGas({
       from: this.wallet.address,
       to: this.target.contract,
       data,
     });
-    const maxPriorityFeePerGas = fee.maxPriorityFeePerGas ?? 1_000_000n;
-    const maxFeePerGas = fee.maxFeePerGas ?? (fee.gasPrice ?? 1_000_000_000n) * 2n;
+    // The tip can never exceed the fee cap (EIP-1559); the fee policy already keeps it so.
+    const maxPriorityFeePerGas = [fees.maxPriorityFeePerGas, fees.maxFeePerGas].sort((a, b) =>
+      a < b ? -1 : 1,
+    )[0]!;
     const rawTx = (await this.wallet.signTransaction({
       type: 2,
       chainId: this.target.chainId,
@@ -58,14 +74,14 @@ export class EthersAnchorChain implements AnchorChain {
       data,
       nonce,
       gasLimit: (gasLimit * 12n) / 10n,
-      maxFeePerGas,
+      maxFeePerGas: fees.maxFeePerGas,
       maxPriorityFeePerGas,
     })) as Hex;
     return {
       rawTx,
       txHash: Transaction.from(rawTx).hash as Hex,
       nonce,
-      maxFeePerGas: maxFeePerGas.toString(),
+      fees: { maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas },
     };
   }
 

@@ -60,8 +60,15 @@ export type AnchorRecord = AnchorTarget & {
   txHash: Hex | null;
   nonce: number | null;
   rawTx: Hex | null;
+  /** Fee cap of the current transaction, wei per gas (decimal string). */
+  maxFeePerGas: string | null;
+  /** When the current transaction was signed, ms. */
+  submittedAt: number | null;
+  /** Transactions signed for this anchor so far (1 + fee bumps + resends after drops). */
+  attempts: number;
   blockNumber: number | null;
   blockTimestamp: number | null;
+  /** Gas used and fee paid (wei, decimal string) by the including transaction. */
   gasUsed: string | null;
   feeWei: string | null;
   updatedAt: number;

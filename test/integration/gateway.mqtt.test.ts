@@ -77,8 +77,6 @@ beforeAll(async () => {
     config: parseGatewayConfig({ mqttPort: 0, batchMaxSize: 5, batchMaxAgeMs: 200 }),
     store,
     anchorChains: [],
-    finalityDepth: 1,
-    onGenesisChange: "halt",
   });
   await gateway.start();
   await gateway.registry.register(alice.publicKey, "alice");

@@ -294,7 +294,8 @@ export function buildVectors(): Vectors {
     {
       device: 0,
       reason: "UNSUPPORTED_CBOR",
-      description: "a valid message whose protected-header bstr head is re-encoded long (58 1a -> 59 00 1a): heads must be shortest",
+      description:
+        "a valid message whose protected-header bstr head is re-encoded long (58 1a -> 59 00 1a): heads must be shortest",
       message: bytesToHex(new Uint8Array([0xd2, 0x84, 0x59, 0x00, ...good.subarray(3)])),
     },
     {

@@ -54,6 +54,9 @@ type AnchorRow = {
   tx_hash: string | null;
   nonce: number | null;
   raw_tx: string | null;
+  max_fee_per_gas: string | null;
+  submitted_at: number | null;
+  attempts: number;
   block_number: number | null;
   block_timestamp: number | null;
   gas_used: string | null;
@@ -98,6 +101,9 @@ function anchorFromRow(r: AnchorRow): AnchorRecord {
     txHash: r.tx_hash as Hex | null,
     nonce: r.nonce,
     rawTx: r.raw_tx as Hex | null,
+    maxFeePerGas: r.max_fee_per_gas,
+    submittedAt: r.submitted_at,
+    attempts: r.attempts,
     blockNumber: r.block_number,
     blockTimestamp: r.block_timestamp,
     gasUsed: r.gas_used,
@@ -392,49 +398,38 @@ export class SqliteStore implements Store {
   }
 
   async putAnchor(target: AnchorTarget, batchId: number, u: AnchorUpdate): Promise<AnchorRecord> {
-    const now = u.updatedAt ?? Date.now();
-    this.db
-      .prepare(
-        `INSERT INTO anchors (batch_id, chain_id, contract, status, tx_hash, nonce, raw_tx, block_number, block_timestamp, gas_used, fee_wei, updated_at)
-         VALUES (@batchId, @chainId, @contract, @status, @txHash, @nonce, @rawTx, @blockNumber, @blockTimestamp, @gasUsed, @feeWei, @updatedAt)
-         ON CONFLICT (batch_id, chain_id, contract) DO UPDATE SET
-           status = excluded.status,
-           tx_hash = CASE WHEN @hasTxHash THEN excluded.tx_hash ELSE tx_hash END,
-           nonce = CASE WHEN @hasNonce THEN excluded.nonce ELSE nonce END,
-           raw_tx = CASE WHEN @hasRawTx THEN excluded.raw_tx ELSE raw_tx END,
-           block_number = CASE WHEN @hasBlockNumber THEN excluded.block_number ELSE block_number END,
-           block_timestamp = CASE WHEN @hasBlockTimestamp THEN excluded.block_timestamp ELSE block_timestamp END,
-           gas_used = CASE WHEN @hasGasUsed THEN excluded.gas_used ELSE gas_used END,
-           fee_wei = CASE WHEN @hasFeeWei THEN excluded.fee_wei ELSE fee_wei END,
-           updated_at = excluded.updated_at`,
-      )
-      .run({
-        batchId,
-        chainId: target.chainId,
-        contract: target.contract,
-        status: u.status,
-        txHash: u.txHash ?? null,
-        nonce: u.nonce ?? null,
-        rawTx: u.rawTx ?? null,
-        blockNumber: u.blockNumber ?? null,
-        blockTimestamp: u.blockTimestamp ?? null,
-        gasUsed: u.gasUsed ?? null,
-        feeWei: u.feeWei ?? null,
-        updatedAt: now,
-        hasTxHash: Number("txHash" in u),
-        hasNonce: Number("nonce" in u),
-        hasRawTx: Number("rawTx" in u),
-        hasBlockNumber: Number("blockNumber" in u),
-        hasBlockTimestamp: Number("blockTimestamp" in u),
-        hasGasUsed: Number("gasUsed" in u),
-        hasFeeWei: Number("feeWei" in u),
-      });
-    const row = this.db
-      .prepare(
-        "SELECT a.*, b.root FROM anchors a JOIN batches b ON b.id = a.batch_id WHERE a.batch_id = ? AND a.chain_id = ? AND a.contract = ?",
-      )
-      .get(batchId, target.chainId, target.contract) as AnchorRow;
-    return anchorFromRow(row);
+    const select = this.db.prepare(
+      "SELECT a.*, b.root FROM anchors a JOIN batches b ON b.id = a.batch_id WHERE a.batch_id = ? AND a.chain_id = ? AND a.contract = ?",
+    );
+    return this.db.transaction(() => {
+      const old = select.get(batchId, target.chainId, target.contract) as AnchorRow | undefined;
+      const base = old ? anchorFromRow(old) : undefined;
+      const r = { ...base, ...u, updatedAt: u.updatedAt ?? Date.now() };
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO anchors (batch_id, chain_id, contract, status, tx_hash, nonce, raw_tx, max_fee_per_gas,
+             submitted_at, attempts, block_number, block_timestamp, gas_used, fee_wei, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          batchId,
+          target.chainId,
+          target.contract,
+          r.status,
+          r.txHash ?? null,
+          r.nonce ?? null,
+          r.rawTx ?? null,
+          r.maxFeePerGas ?? null,
+          r.submittedAt ?? null,
+          r.attempts ?? 0,
+          r.blockNumber ?? null,
+          r.blockTimestamp ?? null,
+          r.gasUsed ?? null,
+          r.feeWei ?? null,
+          r.updatedAt,
+        );
+      return anchorFromRow(select.get(batchId, target.chainId, target.contract) as AnchorRow);
+    })();
   }
 
   async resetAnchors(target: AnchorTarget): Promise<number> {
