@@ -42,7 +42,7 @@ export default {
     {
       ...common,
       displayName: "e2e",
-      testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
+      testMatch: ["<rootDir>/test/e2e/**/*.test.ts", "<rootDir>/test/anchoring/**/*.test.ts"],
     },
   ],
 };

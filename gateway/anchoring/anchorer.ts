@@ -202,7 +202,10 @@ export class Anchorer {
   private async replaceStuck(txHash: Hex, anchors: AnchorRecord[]): Promise<void> {
     const { store, chain, logger, metrics } = this.o;
     const first = anchors[0]!;
-    const previous: Fees = { maxFeePerGas: BigInt(first.maxFeePerGas ?? "0"), maxPriorityFeePerGas: 0n };
+    const previous: Fees = {
+      maxFeePerGas: BigInt(first.maxFeePerGas ?? "0"),
+      maxPriorityFeePerGas: BigInt(first.maxPriorityFeePerGas ?? "0"),
+    };
     const fees = bumpedFees(previous, await chain.suggestedFees(), this.o.fees);
     if (!fees) {
       if (!this.capAlerted.has(txHash)) {
@@ -231,6 +234,7 @@ export class Anchorer {
         txHash: tx.txHash,
         rawTx: tx.rawTx,
         maxFeePerGas: tx.fees.maxFeePerGas.toString(),
+        maxPriorityFeePerGas: tx.fees.maxPriorityFeePerGas.toString(),
         submittedAt: this.now(),
         attempts: a.attempts + 1,
       });
@@ -324,6 +328,7 @@ export class Anchorer {
         nonce: tx.nonce,
         rawTx: tx.rawTx,
         maxFeePerGas: tx.fees.maxFeePerGas.toString(),
+        maxPriorityFeePerGas: tx.fees.maxPriorityFeePerGas.toString(),
         submittedAt: this.now(),
         attempts: b.attempts + 1,
       });

@@ -62,6 +62,8 @@ export type AnchorRecord = AnchorTarget & {
   rawTx: Hex | null;
   /** Fee cap of the current transaction, wei per gas (decimal string). */
   maxFeePerGas: string | null;
+  /** Tip of the current transaction, wei per gas (decimal string). */
+  maxPriorityFeePerGas: string | null;
   /** When the current transaction was signed, ms. */
   submittedAt: number | null;
   /** Transactions signed for this anchor so far (1 + fee bumps + resends after drops). */

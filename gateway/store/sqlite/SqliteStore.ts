@@ -55,6 +55,7 @@ type AnchorRow = {
   nonce: number | null;
   raw_tx: string | null;
   max_fee_per_gas: string | null;
+  max_priority_fee_per_gas: string | null;
   submitted_at: number | null;
   attempts: number;
   block_number: number | null;
@@ -102,6 +103,7 @@ function anchorFromRow(r: AnchorRow): AnchorRecord {
     nonce: r.nonce,
     rawTx: r.raw_tx as Hex | null,
     maxFeePerGas: r.max_fee_per_gas,
+    maxPriorityFeePerGas: r.max_priority_fee_per_gas,
     submittedAt: r.submitted_at,
     attempts: r.attempts,
     blockNumber: r.block_number,
@@ -408,8 +410,8 @@ export class SqliteStore implements Store {
       this.db
         .prepare(
           `INSERT OR REPLACE INTO anchors (batch_id, chain_id, contract, status, tx_hash, nonce, raw_tx, max_fee_per_gas,
-             submitted_at, attempts, block_number, block_timestamp, gas_used, fee_wei, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             max_priority_fee_per_gas, submitted_at, attempts, block_number, block_timestamp, gas_used, fee_wei, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           batchId,
@@ -420,6 +422,7 @@ export class SqliteStore implements Store {
           r.nonce ?? null,
           r.rawTx ?? null,
           r.maxFeePerGas ?? null,
+          r.maxPriorityFeePerGas ?? null,
           r.submittedAt ?? null,
           r.attempts ?? 0,
           r.blockNumber ?? null,

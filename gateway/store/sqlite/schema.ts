@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS anchors (
   nonce           INTEGER,
   raw_tx          TEXT,
   max_fee_per_gas TEXT,
+  max_priority_fee_per_gas TEXT,
   submitted_at    INTEGER,
   attempts        INTEGER NOT NULL DEFAULT 0,
   block_number    INTEGER,

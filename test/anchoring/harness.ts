@@ -1,0 +1,226 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { Contract, JsonRpcProvider, parseEther, Wallet } from "ethers";
+import pino from "pino";
+import { deploySealtrail } from "#contracts";
+import {
+  Anchorer,
+  type AnchorerOptions,
+  EthersAnchorChain,
+  GatewayMetrics,
+  MerkleRootBuilder,
+  SqliteStore,
+  sealPendingBatch,
+} from "#gateway";
+import {
+  deviceIdentityFromPrivateKey,
+  GENESIS_PREV,
+  type Hex,
+  hexToBytes,
+  keccak256,
+  signReading,
+} from "#protocol";
+import { freePort } from "../../cli/demo/freePort.ts";
+import { type LocalChain, startLocalChain } from "../../cli/demo/startLocalChain.ts";
+import { HARDHAT_PUBLIC_TEST_KEY_0 } from "../../cli/demo/startStack.ts";
+
+/** A local chain with the contracts deployed and a funded anchorer key (EXAMPLE key, test only). */
+export type ChainFixture = {
+  chain: LocalChain;
+  port: number;
+  provider: JsonRpcProvider;
+  anchorerKey: string;
+  contract: string;
+  deploy: () => Promise<Hex>;
+  rpc: (method: string, params?: unknown[]) => Promise<unknown>;
+  stop: () => Promise<void>;
+};
+
+export async function startChainFixture(
+  options: { chainId?: number; port?: number } = {},
+): Promise<ChainFixture> {
+  const port = options.port ?? (await freePort());
+  const chain = await startLocalChain({ port, ...(options.chainId ? { chainId: options.chainId } : {}) });
+  const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, {
+    staticNetwork: true,
+    pollingInterval: 100,
+    cacheTimeout: -1,
+  });
+  const anchorerKey = keccak256(new TextEncoder().encode("EXAMPLE anchorer key, tests only")).reduce(
+    (s, b) => s + b.toString(16).padStart(2, "0"),
+    "0x",
+  );
+  const deployer = new Wallet(HARDHAT_PUBLIC_TEST_KEY_0, provider);
+  const anchorer = new Wallet(anchorerKey);
+  const deploy = async () => {
+    const d = await deploySealtrail(deployer, {
+      admin: deployer.address,
+      anchorers: [anchorer.address],
+      registrars: [deployer.address],
+    });
+    await (await deployer.sendTransaction({ to: anchorer.address, value: parseEther("10") })).wait();
+    return d.anchor.address.toLowerCase() as Hex;
+  };
+  const contract = await deploy();
+  return {
+    chain,
+    port,
+    provider,
+    anchorerKey,
+    contract,
+    deploy,
+    rpc: (method, params = []) => provider.send(method, params),
+    stop: async () => {
+      provider.destroy();
+      await chain.stop();
+    },
+  };
+}
+
+/** A store in a temp dir holding `batches` sealed batches of a few signed readings each. */
+export async function storeWithBatches(
+  batches: number,
+  perBatch = 3,
+): Promise<{ store: SqliteStore; dir: string; path: string; cleanup: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "sealtrail-anchor-"));
+  const path = join(dir, "store.db");
+  const store = SqliteStore.open(path);
+  await addBatches(store, batches, perBatch);
+  return {
+    store,
+    dir,
+    path,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const device = deviceIdentityFromPrivateKey(
+  keccak256(new TextEncoder().encode("EXAMPLE key anchoring tests")),
+);
+let seq = 0;
+let prev: Uint8Array = GENESIS_PREV;
+
+export async function addBatches(store: SqliteStore, batches: number, perBatch = 3): Promise<void> {
+  const builder = new MerkleRootBuilder();
+  for (let b = 0; b < batches; b++) {
+    for (let i = 0; i < perBatch; i++) {
+      seq++;
+      const { message, messageId } = signReading(device, {
+        v: 1,
+        seq,
+        ts: Date.now(),
+        prev,
+        m: { temp_c: seq },
+      });
+      prev = hexToBytes(messageId, 32);
+      await store.insertMessage({
+        messageId,
+        device: device.address,
+        seq,
+        raw: message,
+        deviceTs: Date.now(),
+        receivedAt: Date.now(),
+        payloadJson: "{}",
+      });
+    }
+    await sealPendingBatch({ store, builder, maxSize: perBatch, maxAgeMs: 0, now: Date.now });
+  }
+}
+
+/** A pino logger whose lines the test can read. */
+export function captureLogger(): { logger: pino.Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      for (const line of String(chunk).split("\n")) if (line) lines.push(JSON.parse(line));
+      cb();
+    },
+  });
+  return { logger: pino({ level: "debug" }, stream), lines };
+}
+
+export function makeAnchorer(
+  fixture: ChainFixture,
+  store: SqliteStore,
+  overrides: Partial<AnchorerOptions> & { rpcUrl?: string } = {},
+): { anchorer: Anchorer; chain: EthersAnchorChain; metrics: GatewayMetrics } {
+  const provider = overrides.rpcUrl
+    ? new JsonRpcProvider(overrides.rpcUrl, fixture.chain.chainId, {
+        staticNetwork: true,
+        pollingInterval: 100,
+        cacheTimeout: -1,
+      })
+    : fixture.provider;
+  const chain = new EthersAnchorChain({
+    provider,
+    wallet: new Wallet(fixture.anchorerKey),
+    chainId: fixture.chain.chainId,
+    contract: fixture.contract,
+  });
+  const metrics = new GatewayMetrics();
+  const anchorer = new Anchorer({
+    store,
+    chain,
+    logger: pino({ level: "silent" }),
+    metrics,
+    finalityDepth: 2,
+    fees: { maxFeePerGasCap: 100_000_000_000n, bumpPercent: 25 },
+    stuckAfterMs: 60_000,
+    onGenesisChange: "halt",
+    ...overrides,
+  });
+  return { anchorer, chain, metrics };
+}
+
+/** Runs anchorer passes (mining a block after each) until `done()` or the deadline. */
+export async function runUntil(
+  anchorer: Anchorer,
+  done: () => Promise<boolean>,
+  options: { mine?: () => Promise<unknown>; timeoutMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  // At least one pass first: the condition may hold on stale records the pass is about to revise.
+  do {
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await anchorer.tick();
+    await options.mine?.();
+    await new Promise((r) => setTimeout(r, 100));
+  } while (!(await done()));
+}
+
+/** How many RootAnchored events the contract emitted for each root. */
+export async function anchorEventsPerRoot(
+  fixture: ChainFixture,
+  contract: string,
+  roots: Hex[],
+): Promise<number[]> {
+  const c = new Contract(
+    contract,
+    ["event RootAnchored(bytes32 indexed root, address indexed anchorer, uint64 timestamp)"],
+    fixture.provider,
+  );
+  const out: number[] = [];
+  for (const root of roots)
+    out.push((await c.queryFilter(c.filters.RootAnchored!(root), 0, "latest")).length);
+  return out;
+}
+
+export async function allStatuses(
+  store: SqliteStore,
+  target: { chainId: number; contract: string },
+): Promise<string[]> {
+  const batches = await store.listBatches();
+  const out: string[] = [];
+  for (const b of batches) {
+    const a = (await store.getAnchors(b.id)).find(
+      (x) => x.chainId === target.chainId && x.contract === target.contract,
+    );
+    out.push(a?.status ?? "none");
+  }
+  return out;
+}
