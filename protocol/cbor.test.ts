@@ -28,6 +28,7 @@ describe("bounded CBOR decoding", () => {
     ["62c328", "text that is not UTF-8", "MALFORMED_CBOR"],
     ["0102", "two items (trailing byte)", "MALFORMED_CBOR"],
     ["1bffffffffffffffff", "integer beyond 2^53", "UNSUPPORTED_CBOR"],
+    ["3b001fffffffffffff", "-(2^53), one beyond the negative bound", "UNSUPPORTED_CBOR"],
     ["a2616101616102", "duplicate text key", "UNSUPPORTED_CBOR"],
     ["a201010102", "duplicate integer key", "UNSUPPORTED_CBOR"],
     ["a1820102 03".replace(" ", ""), "array used as a map key", "UNSUPPORTED_CBOR"],
@@ -50,6 +51,11 @@ describe("bounded CBOR decoding", () => {
     expect(value).toBeInstanceOf(Map);
     expect(value.get("__proto__")).toBeInstanceOf(Map);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("accepts the integer bounds ±(2^53-1)", () => {
+    expect(decodeCbor(hexToBytes("0x1b001fffffffffffff"))).toBe(2 ** 53 - 1);
+    expect(decodeCbor(hexToBytes("0x3b001ffffffffffffe"))).toBe(-(2 ** 53 - 1));
   });
 
   it("refuses input above the size cap before decoding", () => {

@@ -27,6 +27,12 @@ export const DEFAULT_CBOR_LIMITS: CborLimits = {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** What {@link scanCbor} learned beyond well-formedness. */
+export type CborScan = {
+  /** For a top-level map: text key -> CBOR major type of its value (0 unsigned int, 1 negative int, 7 float/simple …). */
+  topLevelValueTypes: Map<string, number>;
+};
+
 type Frame = { remaining: number; isMap: boolean; expectKey: boolean; keys: Set<string> | null };
 
 function malformed(detail: string, offset: number): ProtocolError {
@@ -45,7 +51,9 @@ function unsupported(detail: string, offset: number): ProtocolError {
  *
  * @example scanCbor(new Uint8Array([0x82, 0x01, 0x02])) // ok: [1, 2]
  */
-export function scanCbor(bytes: Uint8Array, limits: CborLimits = DEFAULT_CBOR_LIMITS): void {
+export function scanCbor(bytes: Uint8Array, limits: CborLimits = DEFAULT_CBOR_LIMITS): CborScan {
+  const topLevelValueTypes = new Map<string, number>();
+  let topLevelKey: string | undefined;
   if (bytes.length > limits.maxBytes) {
     throw new ProtocolError(
       ProtocolErrorCode.TooLarge,
@@ -76,6 +84,9 @@ export function scanCbor(bytes: Uint8Array, limits: CborLimits = DEFAULT_CBOR_LI
         const hi = readUint(bytes, pos, 4);
         const lo = readUint(bytes, pos + 4, 4);
         if (hi > 0x1fffff && major !== 7) throw unsupported("integer or length beyond 2^53-1", start);
+        // -1 - arg must stay within -(2^53-1) too.
+        if (major === 1 && hi === 0x1fffff && lo === 0xffffffff)
+          throw unsupported("integer beyond -(2^53-1)", start);
         arg = major === 7 ? 0 : hi * 0x100000000 + lo;
       } else {
         arg = readUint(bytes, pos, n);
@@ -97,6 +108,10 @@ export function scanCbor(bytes: Uint8Array, limits: CborLimits = DEFAULT_CBOR_LI
 
     const frame = stack[stack.length - 1];
     const isKey = frame?.isMap === true && frame.expectKey;
+    if (stack.length === 1 && frame?.isMap && !isKey && topLevelKey !== undefined) {
+      topLevelValueTypes.set(topLevelKey, major);
+      topLevelKey = undefined;
+    }
     if (isKey && major !== 0 && major !== 1 && major !== 3)
       throw unsupported("map keys must be integers or text", start);
 
@@ -118,7 +133,10 @@ export function scanCbor(bytes: Uint8Array, limits: CborLimits = DEFAULT_CBOR_LI
           } catch {
             throw malformed("text string is not valid UTF-8", start);
           }
-          if (isKey) registerKey(frame!, `t${text}`, start);
+          if (isKey) {
+            registerKey(frame!, `t${text}`, start);
+            if (stack.length === 1) topLevelKey = text;
+          }
         }
         pos += arg;
         break;
@@ -169,6 +187,7 @@ export function scanCbor(bytes: Uint8Array, limits: CborLimits = DEFAULT_CBOR_LI
     }
   }
   if (items !== 1 || pos !== bytes.length) throw malformed("trailing bytes after the CBOR item", pos);
+  return { topLevelValueTypes };
 }
 
 function readUint(bytes: Uint8Array, pos: number, n: number): number {
@@ -203,14 +222,26 @@ const encoder = new Encoder({
  * @example decodeCbor(new Uint8Array([0xa1, 0x61, 0x76, 0x01])) // Map { "v" => 1 }
  */
 export function decodeCbor(bytes: Uint8Array, limits: CborLimits = DEFAULT_CBOR_LIMITS): unknown {
-  scanCbor(bytes, limits);
+  return decodeCborScanned(bytes, limits).value;
+}
+
+/**
+ * {@link decodeCbor} plus what the scan saw, for callers that must tell integers from floats (a decoded
+ * number cannot): the CBOR major type of each value of a top-level map with text keys.
+ * @example decodeCborScanned(bytes).scan.topLevelValueTypes.get("seq") // 0 (unsigned integer)
+ */
+export function decodeCborScanned(
+  bytes: Uint8Array,
+  limits: CborLimits = DEFAULT_CBOR_LIMITS,
+): { value: unknown; scan: CborScan } {
+  const scan = scanCbor(bytes, limits);
   let value: unknown;
   try {
     value = decoder.decode(bytes);
   } catch (cause) {
     throw new ProtocolError(ProtocolErrorCode.MalformedCbor, "CBOR decoder refused the input", { cause });
   }
-  return fromDecoder(value);
+  return { value: fromDecoder(value), scan };
 }
 
 // cbor-x yields bigint for 8-byte integers; the scan already bounded them to ±(2^53-1).

@@ -1,5 +1,5 @@
 import { bytesToHex, type Hex } from "./bytes.ts";
-import { type CborLimits, DEFAULT_CBOR_LIMITS, decodeCbor, encodeCbor } from "./cbor.ts";
+import { type CborLimits, DEFAULT_CBOR_LIMITS, decodeCborScanned, encodeCbor } from "./cbor.ts";
 import { decodeCoseSign1, signCoseSign1, verifyDecodedCoseSign1 } from "./coseSign1.ts";
 import { ProtocolError, ProtocolErrorCode } from "./errors.ts";
 import { keccak256 } from "./hashes.ts";
@@ -57,7 +57,7 @@ export function verifyConnectToken(
   const device = normalizeAddress(options.clientId);
   const cose = decodeCoseSign1(raw, limits);
   verifyDecodedCoseSign1(cose, addressToBytes(device), options.publicKey, options.verifier);
-  const body = decodeCbor(cose.payload, limits);
+  const { value: body, scan } = decodeCborScanned(cose.payload, limits);
   if (!(body instanceof Map) || body.size !== 3)
     throw new ProtocolError(ProtocolErrorCode.InvalidToken, "token payload must be {aud, iat, cid}");
   const aud = body.get("aud");
@@ -68,7 +68,7 @@ export function verifyConnectToken(
   if (typeof cid !== "string" || cid !== options.clientId) {
     throw new ProtocolError(ProtocolErrorCode.InvalidToken, "token cid must equal the MQTT clientId");
   }
-  if (typeof iat !== "number" || !Number.isSafeInteger(iat))
+  if (typeof iat !== "number" || !Number.isSafeInteger(iat) || scan.topLevelValueTypes.get("iat") !== 0)
     throw new ProtocolError(ProtocolErrorCode.InvalidToken, "token iat must be an integer");
   const skew = options.maxSkewSeconds ?? TOKEN_MAX_SKEW_SECONDS;
   if (Math.abs(options.nowSeconds - iat) > skew) {

@@ -104,6 +104,14 @@ export function decodeCoseSign1(raw: Uint8Array, limits: CborLimits = DEFAULT_CB
   if (!(kid instanceof Uint8Array) || kid.length !== 20) {
     throw new ProtocolError(ProtocolErrorCode.KidMismatch, "kid must be the 20-byte device address");
   }
+  // Byte-exact: a header with the same content but other bytes (keys reordered, longer integers) would
+  // make the signed bytes ambiguous for verifiers that re-encode.
+  if (!bytesEqual(protectedBytes, encodeProtectedHeader(kid))) {
+    throw new ProtocolError(
+      ProtocolErrorCode.MalformedCose,
+      "protected header must be exactly a2 01 38 2e 04 54 <kid>",
+    );
+  }
   assertLowSCompactSignature(signature);
   return {
     protectedBytes: new Uint8Array(protectedBytes),

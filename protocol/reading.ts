@@ -1,4 +1,4 @@
-import { type CborLimits, DEFAULT_CBOR_LIMITS, decodeCbor, encodeCbor } from "./cbor.ts";
+import { type CborLimits, DEFAULT_CBOR_LIMITS, decodeCborScanned, encodeCbor } from "./cbor.ts";
 import { ProtocolError, ProtocolErrorCode, validateArgument } from "./errors.ts";
 
 /** Payload format version carried in `v`. */
@@ -93,14 +93,25 @@ export function decodeReadingPayload(
   bytes: Uint8Array,
   limits: CborLimits = DEFAULT_CBOR_LIMITS,
 ): ReadingPayload {
-  const value = decodeCbor(bytes, limits);
+  const { value, scan } = decodeCborScanned(bytes, limits);
   if (!(value instanceof Map)) throw invalid("payload must be a CBOR map");
+  // The version decides what the other keys mean, so it is checked first.
+  if (value.get("v") !== READING_PAYLOAD_VERSION) {
+    throw new ProtocolError(ProtocolErrorCode.UnsupportedVersion, "payload version must be 1", {
+      details: { v: String(value.get("v")) },
+    });
+  }
   for (const key of value.keys()) {
     if (typeof key !== "string" || !(PAYLOAD_KEYS as readonly string[]).includes(key)) {
       throw invalid("unknown payload key", { key: String(key).slice(0, 40) });
     }
   }
   for (const key of PAYLOAD_KEYS) if (!value.has(key)) throw invalid(`payload key "${key}" is missing`);
+  // A decoded 1.0 and 1 look alike: v, seq and ts must be CBOR unsigned integers (major type 0).
+  for (const key of ["v", "seq", "ts"]) {
+    if (scan.topLevelValueTypes.get(key) !== 0)
+      throw invalid(`${key} must be encoded as an unsigned integer`);
+  }
   const m = value.get("m");
   if (!(m instanceof Map)) throw invalid("m must be a map of name -> number");
   const measurements: Record<string, number> = Object.create(null);

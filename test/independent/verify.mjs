@@ -466,6 +466,10 @@ function verifyMessageOrThrow(
       );
     }
   }
+  // docs/protocol.md (after DESIGN.md was found ambiguous here): the header is byte-exact, alg first.
+  if (ph.v.length === 2 && ph.v[0][0].v !== BigInt(HDR_ALG)) {
+    throw new VerifyError("format", "header.key-order", "protected header must list alg (1) before kid (4)");
+  }
   const alg = mapGet(ph, (k) => k.v === BigInt(HDR_ALG))[0]?.[1];
   const kid = mapGet(ph, (k) => k.v === BigInt(HDR_KID))[0]?.[1];
   if (!alg) throw new VerifyError("header", "header.missing-alg", "protected header has no alg (1)");

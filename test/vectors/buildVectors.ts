@@ -161,7 +161,7 @@ export function buildVectors(): Vectors {
     {
       device: 0,
       reason: "BAD_SIGNATURE",
-      description: "payload changed after signing (temp_c edited)",
+      description: "another payload (seq 2) under the signature of a seq 1 message",
       message: bytesToHex(
         assembleCoseSign1(
           encodeProtectedHeader(addressToBytes(d0.address)),
@@ -303,6 +303,34 @@ export function buildVectors(): Vectors {
       reason: "MALFORMED_COSE",
       description: "a valid message with a parameter added to the unsigned unprotected header",
       message: bytesToHex(withUnprotected(good)),
+    },
+    {
+      device: 0,
+      reason: "INVALID_PAYLOAD",
+      description: "correctly signed payload whose seq is the float 1.0 (f9 3c00) instead of the integer 1",
+      message: bytesToHex(
+        signRawPayload(
+          d0,
+          hexToBytes(`0x${bytesToHex(goodPayload(1)).slice(2).replace("6373657101", "63736571f93c00")}`),
+        ),
+      ),
+    },
+    {
+      device: 0,
+      reason: "MALFORMED_COSE",
+      description: "correctly signed, but the protected header lists kid before alg ({4: kid, 1: -47})",
+      message: bytesToHex(
+        signedWithHeader(
+          d0,
+          encodeCbor(
+            new Map<number, unknown>([
+              [4, addressToBytes(d0.address)],
+              [1, -47],
+            ]),
+          ),
+          goodPayload(1),
+        ),
+      ),
     },
     {
       device: 1,
