@@ -107,6 +107,12 @@ let prev: Uint8Array = GENESIS_PREV;
 
 export async function addBatches(store: SqliteStore, batches: number, perBatch = 3): Promise<void> {
   const builder = new MerkleRootBuilder();
+  await store.registerDevice({
+    address: device.address,
+    publicKey: device.publicKey,
+    label: "anchoring tests",
+    registeredAt: Date.now(),
+  });
   for (let b = 0; b < batches; b++) {
     for (let i = 0; i < perBatch; i++) {
       seq++;
