@@ -1,0 +1,87 @@
+// Public API of device-firmware-sim/ ("#sim"): simulated devices that behave as firmware should, the
+// fleet runner with its scenarios and faults, the load driver for benchmarks, and `sealtrail sim`.
+export {
+  formatDeviceTable,
+  formatProgressFrame,
+  formatSummaryLine,
+  parseSimArgs,
+  runSimCommand,
+  SIM_HELP,
+  type SimArgs,
+  type SimCommandIo,
+} from "./cli/index.ts";
+export {
+  CLIENT_KINDS,
+  type ClientKind,
+  type ConnectOptions,
+  createDeviceClient,
+  type DeviceClient,
+  type DeviceClientEvents,
+  type DeviceClientOptions,
+  MqttJsClient,
+  RawMqttClient,
+  type RawMqttClientOptions,
+} from "./clients/index.ts";
+export {
+  type BackoffPolicy,
+  backoffDelayMs,
+  DEFAULT_BACKOFF,
+  type DeviceState,
+  type DeviceStats,
+  decodeRefusal,
+  type FleetStats,
+  type GatewayRefusal,
+  loadDeviceState,
+  loadOrCreateDeviceKey,
+  nextTokenIat,
+  Outbox,
+  type OutboxEntry,
+  RETRYABLE_REFUSALS,
+  SimDevice,
+  type SimDeviceOptions,
+  saveDeviceState,
+  summarizeStats,
+} from "./device/index.ts";
+export { isSimError, SimError, SimErrorCode } from "./errors.ts";
+export {
+  ATTACKS,
+  type Attack,
+  buildAttack,
+  CompromisedDevice,
+  createScenarioSensors,
+  type DeviceRegistration,
+  DISCONNECTED_WITHOUT_NOTICE,
+  deviceLabel,
+  type Fleet,
+  type FleetDeviceInfo,
+  type FleetFaultHooks,
+  httpRegistrar,
+  loadScenarioFile,
+  NO_ANSWER,
+  parseScenario,
+  type RegisterDevice,
+  SCENARIO_FORMAT,
+  type Scenario,
+  type ScenarioInput,
+  type StartFleetOptions,
+  scenarioSchema,
+  startFleet,
+} from "./fleet/index.ts";
+export {
+  type LoadDevice,
+  type LoadDeviceResult,
+  type LoadDriveOptions,
+  type LoadDriveResult,
+  loadDrive,
+  type PreSignedChain,
+  type PreSignOptions,
+  preSignReadings,
+} from "./load/index.ts";
+export { createPrng, type Prng } from "./random/index.ts";
+export {
+  createSensorSuite,
+  type SensorEvent,
+  type SensorSuite,
+  type SensorSuiteOptions,
+  type SensorsConfig,
+} from "./sensors/index.ts";

@@ -1,0 +1,2 @@
+// Public API of device-firmware-sim/random/.
+export { createPrng, type Prng } from "./createPrng.ts";
