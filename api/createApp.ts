@@ -7,7 +7,15 @@ import {
   requireAdminToken,
   requireJsonBody,
 } from "./middleware/index.ts";
-import { getDevice, getReading, getReadingProof, getStatus, registerDevice } from "./routes/index.ts";
+import {
+  getDevice,
+  getReading,
+  getReadingProof,
+  getStatus,
+  listDeviceReadings,
+  listDevices,
+  registerDevice,
+} from "./routes/index.ts";
 import { BatchTreeCache } from "./services/batchTreeCache.ts";
 import { type ApiDeps, silentLogger } from "./types.ts";
 
@@ -44,10 +52,15 @@ export function createApp(deps: ApiDeps): Express {
       express.json({ limit: MAX_JSON_BODY_BYTES, strict: true }),
       registerDevice(deps, logger),
     )
-    .all(methodNotAllowed(["POST"]));
+    .get(listDevices(deps))
+    .all(methodNotAllowed(["GET", "HEAD", "POST"]));
   api
     .route("/devices/:address")
     .get(getDevice(deps))
+    .all(methodNotAllowed(["GET", "HEAD"]));
+  api
+    .route("/devices/:address/readings")
+    .get(listDeviceReadings(deps))
     .all(methodNotAllowed(["GET", "HEAD"]));
   api
     .route("/readings/:messageId")

@@ -6,6 +6,7 @@ import { SealtrailError, type SealtrailErrorOptions } from "#protocol";
  */
 export const ApiErrorCode = {
   NotReady: "NOT_READY",
+  InvalidQuery: "INVALID_QUERY",
   NotFound: "NOT_FOUND",
   MethodNotAllowed: "METHOD_NOT_ALLOWED",
   BadRequest: "BAD_REQUEST",

@@ -13,6 +13,10 @@ export const COMMANDS: Readonly<Record<string, { module: string; summary: string
     module: "./commands/demo.ts",
     summary: "run the whole system locally: chain, gateway, API, simulated fleet",
   },
+  sim: {
+    module: "./commands/sim.ts",
+    summary: "run a simulated device fleet from a scenario file against a gateway",
+  },
   verify: { module: "./commands/verify.ts", summary: "verify a proof bundle offline and on chain" },
 };
 

@@ -2,4 +2,6 @@ export { getDevice } from "./getDevice.ts";
 export { getReading } from "./getReading.ts";
 export { getReadingProof } from "./getReadingProof.ts";
 export { getStatus } from "./getStatus.ts";
+export { listDeviceReadings } from "./listDeviceReadings.ts";
+export { listDevices } from "./listDevices.ts";
 export { registerDevice } from "./registerDevice.ts";

@@ -33,7 +33,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     finalityDepth: config.SEALTRAIL_FINALITY_DEPTH,
     logger,
   });
-  const fleet = config.SEALTRAIL_SIM === "on" ? await startDemoFleet(stack, config, logger) : undefined;
+  const fleet =
+    config.SEALTRAIL_SIM === "on"
+      ? await startDemoFleet(stack, config, logger).catch(async (error) => {
+          await stack.stop();
+          throw error;
+        })
+      : undefined;
   io.stdout.write(
     `${[
       "",

@@ -77,9 +77,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       intervalMiningMs: o.intervalMiningMs ?? 1000,
     });
     stops.push(chain.stop);
+    // No request cache: ethers would otherwise answer a nonce read with a stale value right after a deploy.
     const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, {
       staticNetwork: true,
       pollingInterval: 250,
+      cacheTimeout: -1,
     });
     stops.push(async () => provider.destroy());
     const deployer = new Wallet(HARDHAT_PUBLIC_TEST_KEY_0, provider);
