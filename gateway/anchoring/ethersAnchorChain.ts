@@ -16,14 +16,25 @@ export class EthersAnchorChain implements AnchorChain {
   private readonly wallet: Wallet;
   private contract: Contract;
 
-  constructor(options: { provider: JsonRpcProvider; wallet: Wallet; chainId: number; contract: string }) {
+  /** First block searched for anchor events (the contract's deployment block): public RPCs cap log ranges. */
+  private fromBlock: number;
+
+  constructor(options: {
+    provider: JsonRpcProvider;
+    wallet: Wallet;
+    chainId: number;
+    contract: string;
+    fromBlock?: number;
+  }) {
+    this.fromBlock = options.fromBlock ?? 0;
     this.provider = options.provider;
     this.wallet = options.wallet.connect(options.provider);
     this.target = { chainId: options.chainId, contract: normalizeAddress(options.contract) };
     this.contract = new Contract(this.target.contract, ANCHOR_ABI, this.wallet);
   }
 
-  setContract(contract: Address): void {
+  setContract(contract: Address, fromBlock = 0): void {
+    this.fromBlock = fromBlock;
     this.target = { chainId: this.target.chainId, contract: normalizeAddress(contract) };
     this.contract = new Contract(this.target.contract, ANCHOR_ABI, this.wallet);
   }
@@ -120,7 +131,11 @@ export class EthersAnchorChain implements AnchorChain {
   }
 
   async findAnchorEvent(root: Hex): Promise<AnchorEvent | null> {
-    const logs = await this.contract.queryFilter(this.contract.filters.RootAnchored!(root), 0, "latest");
+    const logs = await this.contract.queryFilter(
+      this.contract.filters.RootAnchored!(root),
+      this.fromBlock,
+      "latest",
+    );
     const log = logs[0];
     if (!log) return null;
     const block = await this.provider.getBlock(log.blockNumber);

@@ -14,6 +14,7 @@ export type DeviceRegistryEvents = {
  */
 export class DeviceRegistry extends EventEmitter<DeviceRegistryEvents> {
   private readonly cache = new Map<Address, DeviceRecord>();
+  private readonly registering = new Map<Address, Promise<{ device: DeviceRecord; created: boolean }>>();
   private readonly store: Store;
 
   constructor(store: Store) {
@@ -42,17 +43,28 @@ export class DeviceRegistry extends EventEmitter<DeviceRegistryEvents> {
   ): Promise<{ device: DeviceRecord; created: boolean }> {
     const compressed = compressPublicKey(publicKey);
     const address = addressFromPublicKey(compressed);
-    const existing = this.cache.get(address) ?? (await this.store.getDevice(address));
-    if (existing) return { device: existing, created: false };
-    const device = await this.store.registerDevice({
-      address,
-      publicKey: compressed,
-      label,
-      registeredAt: now,
-    });
-    this.cache.set(address, device);
-    this.emit("registered", device);
-    return { device, created: true };
+    // Concurrent registrations of one key share one lookup-or-create; only the first reports created.
+    const inFlight = this.registering.get(address);
+    if (inFlight) return { device: (await inFlight).device, created: false };
+    const attempt = (async () => {
+      const existing = this.cache.get(address) ?? (await this.store.getDevice(address));
+      if (existing) return { device: existing, created: false };
+      const device = await this.store.registerDevice({
+        address,
+        publicKey: compressed,
+        label,
+        registeredAt: now,
+      });
+      this.cache.set(address, device);
+      this.emit("registered", device);
+      return { device, created: true };
+    })();
+    this.registering.set(address, attempt);
+    try {
+      return await attempt;
+    } finally {
+      this.registering.delete(address);
+    }
   }
 
   /** Revokes a device; its live session is closed by whoever listens to `revoked`. */
