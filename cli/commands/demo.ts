@@ -56,16 +56,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       "",
       "Try:",
       `  curl ${stack.apiUrl}/api/v1/status`,
-      fleet
-        ? `  curl ${stack.apiUrl}/api/v1/readings/<messageId>/proof > bundle.json   (ids appear in the log)`
-        : "",
+      `  curl ${stack.apiUrl}/api/v1/devices                              # registered devices`,
+      `  curl ${stack.apiUrl}/api/v1/devices/<address>/readings?limit=5   # a device's readings and their ids`,
+      `  curl ${stack.apiUrl}/api/v1/readings/<messageId>/proof > bundle.json`,
       `  npx sealtrail verify bundle.json --rpc ${stack.rpcUrl}`,
-      "",
       "Ctrl-C stops everything.",
-      "",
-    ]
-      .filter((l) => l !== "")
-      .join("\n")}\n`,
+    ].join("\n")}\n`,
   );
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
