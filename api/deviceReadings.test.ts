@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import { exampleDevice, startTestApi, storeReadings, type TestApi } from "./testing/apiHarness.ts";
+import { exampleDevice, sealBatch, startTestApi, storeReadings, type TestApi } from "./testing/apiHarness.ts";
 
 let t: TestApi;
 beforeEach(async () => {
@@ -22,6 +22,9 @@ describe("GET /devices and GET /devices/:address/readings", () => {
       ids.slice(0, 3).map((id, i) => [i + 1, id]),
     );
     expect((await fetch(`${t.base}/readings/${body.readings[0]!.messageId}/proof`)).status).toBe(200);
+    await sealBatch(t.store, ids);
+    const sealed = (await (await fetch(`${t.base}/devices/${device.address}/readings`)).json()) as { readings: { batchId: number | null }[] };
+    expect(sealed.readings.map((r) => r.batchId)).toEqual([1, 1, 1, 1, 1]);
   });
 
   it("filters by device time and refuses bad queries and unknown devices", async () => {

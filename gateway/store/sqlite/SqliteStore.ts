@@ -11,13 +11,19 @@ import type {
   Store,
   StoredMessage,
 } from "../types.ts";
+import { MessageWriter } from "./MessageWriter.ts";
 import { SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
 
 export type SqliteStoreOptions = {
-  /** Longest a message waits for its group commit, ms. */
+  /** Longest a message waits for its group commit when no commit is under way, ms. */
   groupCommitMs?: number;
   /** A group commits at once when it reaches this many messages. */
   groupCommitMaxSize?: number;
+  /**
+   * Commit messages on a writer thread with its own connection (default true), so the fsync of each
+   * group commit does not block the event loop. False commits on the calling thread.
+   */
+  writerThread?: boolean;
 };
 
 type Pending = { message: MessageRecord; resolve: (o: InsertOutcome) => void; reject: (e: unknown) => void };
@@ -125,13 +131,18 @@ export class SqliteStore implements Store {
   private readonly groupCommitMaxSize: number;
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private readonly writer: MessageWriter | undefined;
+  /** The group commit under way on the writer thread; the next group waits for it. */
+  private writing: Promise<void> | undefined;
   private closed = false;
   private readonly stmt;
 
-  private constructor(db: Database.Database, options: SqliteStoreOptions) {
+  private constructor(db: Database.Database, options: SqliteStoreOptions, path: string) {
     this.db = db;
     this.groupCommitMs = options.groupCommitMs ?? 2;
-    this.groupCommitMaxSize = options.groupCommitMaxSize ?? 512;
+    this.groupCommitMaxSize = options.groupCommitMaxSize ?? 2048;
+    const fileBacked = path !== "" && path !== ":memory:" && !path.startsWith("file::memory:");
+    this.writer = (options.writerThread ?? true) && fileBacked ? new MessageWriter(path) : undefined;
     this.stmt = {
       insertMessage: db.prepare(
         `INSERT INTO messages (id, device, seq, raw, device_ts, received_at, payload)
@@ -161,7 +172,7 @@ export class SqliteStore implements Store {
     }
     db.exec(SCHEMA_SQL);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    return new SqliteStore(db, options);
+    return new SqliteStore(db, options, path);
   }
 
   async registerDevice(d: {
@@ -207,6 +218,8 @@ export class SqliteStore implements Store {
     if (this.closed) return Promise.reject(new SealtrailError("STORE_CLOSED", "store is closed"));
     return new Promise((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
+      // While a commit is under way the queue fills up and goes as the next group when it ends.
+      if (this.writing) return;
       if (this.queue.length >= this.groupCommitMaxSize) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.groupCommitMs);
     });
@@ -216,6 +229,10 @@ export class SqliteStore implements Store {
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.writer) {
+      this.flushToWriter(this.writer);
+      return;
+    }
     const group = this.queue;
     this.queue = [];
     if (group.length === 0) return;
@@ -227,6 +244,30 @@ export class SqliteStore implements Store {
       return;
     }
     for (const [i, p] of group.entries()) p.resolve(outcomes[i]!);
+  }
+
+  /** One group commit at a time on the writer thread; what queued meanwhile goes next, at once. */
+  private flushToWriter(writer: MessageWriter): void {
+    if (this.writing || this.queue.length === 0) return;
+    const group =
+      this.queue.length <= this.groupCommitMaxSize
+        ? this.queue
+        : this.queue.splice(0, this.groupCommitMaxSize);
+    if (group === this.queue) this.queue = [];
+    this.writing = writer
+      .write(group.map((p) => p.message))
+      .then(
+        (outcomes) => {
+          for (let i = 0; i < group.length; i++) group[i]!.resolve(outcomes[i]!);
+        },
+        (error: unknown) => {
+          for (const p of group) p.reject(error);
+        },
+      )
+      .finally(() => {
+        this.writing = undefined;
+        this.flushToWriter(writer);
+      });
   }
 
   private insertOne(m: MessageRecord): InsertOutcome {
@@ -258,7 +299,7 @@ export class SqliteStore implements Store {
   ): Promise<StoredMessage[]> {
     const rows = this.db
       .prepare(
-        "SELECT * FROM messages WHERE device = ? AND device_ts >= ? AND device_ts <= ? ORDER BY seq LIMIT ?",
+        `${MESSAGE_WITH_BATCH} WHERE m.device = ? AND m.device_ts >= ? AND m.device_ts <= ? ORDER BY m.seq LIMIT ?`,
       )
       .all(
         device,
@@ -455,8 +496,10 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
     this.closed = true;
+    this.flush();
+    while (this.writing) await this.writing;
+    await this.writer?.close();
     this.db.close();
   }
 }
