@@ -23,7 +23,9 @@ describe("GET /devices and GET /devices/:address/readings", () => {
     );
     expect((await fetch(`${t.base}/readings/${body.readings[0]!.messageId}/proof`)).status).toBe(200);
     await sealBatch(t.store, ids);
-    const sealed = (await (await fetch(`${t.base}/devices/${device.address}/readings`)).json()) as { readings: { batchId: number | null }[] };
+    const sealed = (await (await fetch(`${t.base}/devices/${device.address}/readings`)).json()) as {
+      readings: { batchId: number | null }[];
+    };
     expect(sealed.readings.map((r) => r.batchId)).toEqual([1, 1, 1, 1, 1]);
   });
 

@@ -134,7 +134,7 @@ describe("anchoring against a real local chain", () => {
     await fx.rpc("evm_setAutomine", [false]);
     await fx.rpc("evm_setIntervalMining", [0]);
     const expensive = async () => {
-      await fx.rpc("hardhat_setNextBlockBaseFeePerGas", ["0x" + (20_000_000_000).toString(16)]);
+      await fx.rpc("hardhat_setNextBlockBaseFeePerGas", [`0x${(20_000_000_000).toString(16)}`]);
       await mine();
     };
     try {
