@@ -71,6 +71,7 @@ export function createApp(deps: ApiDeps): Express {
     .get(getReadingProof(deps, new BatchTreeCache()))
     .all(methodNotAllowed(["GET", "HEAD"]));
   app.use(API_PREFIX, api);
+  if (deps.metrics) app.get("/metrics", deps.metrics);
 
   app.use(notFound);
   app.use(errorHandler(logger));

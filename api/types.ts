@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AnchorTarget, DeviceRegistry, Store } from "#gateway";
 
 type LogFn = (objOrMsg: object | string, msg?: string) => void;
@@ -19,6 +20,8 @@ export type ApiDeps = {
   finalityDepth?: number;
   /** Defaults to a silent logger. */
   logger?: ApiLogger;
+  /** Serves `GET /metrics` (Prometheus text format) when given, e.g. `metricsHandler(gateway.metrics)`. */
+  metrics?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 };
 
 /** A logger that drops everything. */

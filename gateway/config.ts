@@ -110,8 +110,10 @@ export const gatewayConfigSchema = z.object({
     .int()
     .min(1)
     .max(65_536)
-    .default(256)
-    .describe("Most signatures sent to a verify worker in one message (SEALTRAIL_VERIFY_BATCH_MAX)"),
+    .default(64)
+    .describe(
+      "Most readings sent to a verify worker in one message; bigger batches cost less CPU but wait longer (SEALTRAIL_VERIFY_BATCH_MAX)",
+    ),
   revocationPollMs: z.coerce
     .number()
     .int()
@@ -123,7 +125,9 @@ export const gatewayConfigSchema = z.object({
   externalBrokerUrl: z
     .string()
     .default("")
-    .describe("External mode: the broker to consume from, e.g. mqtt://broker:1883 (SEALTRAIL_EXTERNAL_BROKER_URL)"),
+    .describe(
+      "External mode: the broker to consume from, e.g. mqtt://broker:1883 (SEALTRAIL_EXTERNAL_BROKER_URL)",
+    ),
   externalClientId: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,40}$/)
@@ -154,7 +158,9 @@ export const gatewayConfigSchema = z.object({
   externalPassword: z
     .string()
     .default("")
-    .describe("External mode: broker password of the gateway; secret, redacted in logs (SEALTRAIL_EXTERNAL_PASSWORD)"),
+    .describe(
+      "External mode: broker password of the gateway; secret, redacted in logs (SEALTRAIL_EXTERNAL_PASSWORD)",
+    ),
   groupCommitMs: z.coerce
     .number()
     .int()

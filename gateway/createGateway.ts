@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { type AddressInfo, createServer, type Server } from "node:net";
 import { Aedes } from "aedes";
 import pino, { type Logger } from "pino";
+import { type Address, nobleVerifier, type SignatureVerifier } from "#protocol";
 import { nativeVerifier } from "#protocol/native";
 import { Anchorer, type AnchorerOptions } from "./anchoring/anchorer.ts";
 import type { AnchorChain } from "./anchoring/chain.ts";
@@ -10,12 +11,23 @@ import { createAuthenticate } from "./broker/authenticate.ts";
 import { createAuthorizePublish } from "./broker/authorizePublish.ts";
 import { createAuthorizeSubscribe } from "./broker/authorizeSubscribe.ts";
 import type { BrokerContext } from "./broker/context.ts";
+import { guardFrames } from "./broker/guardFrames.ts";
+import { createPreConnect } from "./broker/preConnect.ts";
+import { TokenBuckets } from "./broker/tokenBuckets.ts";
 import { UsedTokens } from "./broker/usedTokens.ts";
-import type { GatewayConfig } from "./config.ts";
-import { type AsyncSignatureVerifier, inlineVerifier } from "./ingest/ingestReading.ts";
+import { watchClientErrors } from "./broker/watchClientErrors.ts";
+import { watchRevocations } from "./broker/watchRevocations.ts";
+import { type GatewayConfig, redactGatewayConfig } from "./config.ts";
+import { GatewayRefusalCode, Refusal } from "./errors.ts";
+import { ExternalConsumer } from "./external/ExternalConsumer.ts";
+import { type IngestDeps, readingLimits } from "./ingest/ingestReading.ts";
+import { encodeRefusalNotice } from "./ingest/reportRefusal.ts";
+import { inlineReadingVerifier, type ReadingVerifier } from "./ingest/verifier.ts";
 import { GatewayMetrics } from "./metrics.ts";
+import { RefusalLog } from "./refusalLog.ts";
 import { DeviceRegistry } from "./registry/deviceRegistry.ts";
 import type { AnchorTarget, Store } from "./store/types.ts";
+import { VerifyPool } from "./verifyPool/VerifyPool.ts";
 
 export type AnchoringOptions = Partial<
   Pick<
@@ -40,12 +52,15 @@ export type GatewayOptions = {
   /** How anchors are sent and followed (shared by every target). */
   anchoring?: AnchoringOptions;
   logger?: Logger;
-  verifier?: AsyncSignatureVerifier;
+  /** Overrides the reading verifier chosen by config (verifier, verifyPoolSize); tests use it. */
+  verifier?: ReadingVerifier;
 };
 
 /**
- * The gateway: an embedded aedes broker whose hooks authenticate devices and durably ingest readings,
- * a batcher sealing them into Merkle batches, and one anchorer per anchor target.
+ * The gateway: readings come in through an embedded aedes broker (devices connect to it; a frame guard
+ * sits in front, hooks authenticate and durably ingest) or, in external mode, from a broker cluster via a
+ * shared subscription. Signatures are verified on a worker pool; a batcher seals stored readings into
+ * Merkle batches and one anchorer per anchor target anchors them.
  * Nothing happens before `start()`; `close()` stops everything it started (the store is the caller's).
  */
 export class Gateway {
@@ -57,6 +72,9 @@ export class Gateway {
   private readonly logger: Logger;
   private aedes: Aedes | undefined;
   private server: Server | undefined;
+  private consumer: ExternalConsumer | undefined;
+  private pool: VerifyPool | undefined;
+  private stopWatchingRevocations: (() => void) | undefined;
   private started = false;
 
   constructor(options: GatewayOptions) {
@@ -69,6 +87,9 @@ export class Gateway {
       maxAgeMs: options.config.batchMaxAgeMs,
       logger: this.logger,
       metrics: this.metrics,
+      // A Merkle root over thousands of ids costs the event loop ~10 µs per leaf; built inline it would
+      // hold every PUBACK for that long (100 ms for a 10k batch). Build them on the batcher's worker.
+      offThreadFrom: 2048,
     });
     this.anchorers = options.anchorChains.map(
       (chain) =>
@@ -88,7 +109,7 @@ export class Gateway {
     return this.anchorers.map((a) => a.target);
   }
 
-  /** The port the MQTT listener is bound to (after start). */
+  /** The port the MQTT listener is bound to (after start, embedded mode). */
   get mqttPort(): number {
     const address = this.server?.address() as AddressInfo | null | undefined;
     if (!address) throw new Error("gateway is not listening");
@@ -99,58 +120,166 @@ export class Gateway {
     return `mqtt://${this.options.config.mqttHost}:${this.mqttPort}`;
   }
 
+  /** The embedded broker (embedded mode, after start); for embedding and tests. */
+  get broker(): Aedes | undefined {
+    return this.aedes;
+  }
+
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     const { config, store } = this.options;
     await this.registry.load();
-    const ctx: BrokerContext = {
-      config,
+    const syncVerifier: SignatureVerifier = config.verifier === "noble" ? nobleVerifier : nativeVerifier;
+    const verifier = this.options.verifier ?? (await this.startVerifier(syncVerifier));
+    const ingest: IngestDeps = {
+      store,
       registry: this.registry,
-      ingest: {
-        store,
-        registry: this.registry,
-        verifier: this.options.verifier ?? inlineVerifier(nativeVerifier),
-        maxMessageBytes: config.maxMessageBytes,
-        maxFutureSkewMs: config.maxFutureSkewMs,
-      },
-      metrics: this.metrics,
-      logger: this.logger,
-      tokens: new UsedTokens(),
-      now: Date.now,
-      broker: () => this.aedes!,
+      verifier,
+      maxFutureSkewMs: config.maxFutureSkewMs,
+      depth: this.metrics.depth,
     };
-    this.aedes = await Aedes.createBroker({
-      authenticate: createAuthenticate(ctx, nativeVerifier),
-      authorizePublish: createAuthorizePublish(ctx),
-      authorizeSubscribe: createAuthorizeSubscribe(ctx),
-      maxClientsIdLength: 42,
-      maxTopicLevels: 8,
+    if (config.mode === "external") {
+      this.consumer = new ExternalConsumer({
+        url: config.externalBrokerUrl,
+        clientId: config.externalClientId,
+        connections: config.externalConnections,
+        shareGroup: config.externalShareGroup,
+        username: config.externalUsername,
+        password: config.externalPassword,
+        maxMessageBytes: config.maxMessageBytes,
+        ingest,
+        metrics: this.metrics,
+        logger: this.logger,
+        refusalLog: new RefusalLog(this.logger),
+      });
+      await this.consumer.start();
+    } else {
+      await this.startBroker(ingest, syncVerifier);
+    }
+    this.stopWatchingRevocations = watchRevocations({
+      registry: this.registry,
+      disconnect: (device) => this.disconnectRevoked(device),
+      pollMs: config.revocationPollMs,
+      logger: this.logger,
     });
-    const aedes = this.aedes;
-    aedes.on("clientReady", () => this.metrics.connectedDevices.inc());
-    aedes.on("clientDisconnect", () => this.metrics.connectedDevices.dec());
-    this.registry.on("revoked", (device) => {
-      // A revoked key loses its live session at once.
-      const client = (aedes as unknown as { clients: Record<string, { close(): void }> }).clients[
-        device.address
-      ];
-      client?.close();
-    });
-    this.server = createServer(aedes.handle);
-    this.server.listen(config.mqttPort, config.mqttHost);
-    await once(this.server, "listening");
     this.batcher.start();
     for (const a of this.anchorers) a.start();
-    this.logger.info({ mqtt: this.mqttUrl, targets: this.anchorTargets() }, "gateway started");
+    this.logger.info(
+      {
+        mode: config.mode,
+        mqtt: this.server ? this.mqttUrl : undefined,
+        targets: this.anchorTargets(),
+        config: redactGatewayConfig(config),
+      },
+      "gateway started",
+    );
   }
 
   async close(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.stopWatchingRevocations?.();
+    const server = this.server;
+    const serverClosed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await new Promise<void>((resolve) => (this.aedes ? this.aedes.close(() => resolve()) : resolve()));
+    await serverClosed;
+    await this.consumer?.close();
     await this.batcher.close();
     await Promise.all(this.anchorers.map((a) => a.close()));
+    await this.pool?.close();
+  }
+
+  private async startVerifier(syncVerifier: SignatureVerifier): Promise<ReadingVerifier> {
+    const { config } = this.options;
+    if (config.verifyPoolSize === 0)
+      return inlineReadingVerifier(syncVerifier, readingLimits(config.maxMessageBytes));
+    const pool = new VerifyPool({
+      size: config.verifyPoolSize,
+      verifier: config.verifier,
+      maxMessageBytes: config.maxMessageBytes,
+      batchMax: config.verifyBatchMax,
+      logger: this.logger,
+    });
+    await pool.start();
+    this.pool = pool;
+    this.metrics.verifyPoolStats = () => pool.stats();
+    return pool;
+  }
+
+  private async startBroker(ingest: IngestDeps, tokenVerifier: SignatureVerifier): Promise<void> {
+    const { config } = this.options;
+    const ctx: BrokerContext = {
+      config,
+      registry: this.registry,
+      ingest,
+      metrics: this.metrics,
+      logger: this.logger,
+      refusalLog: new RefusalLog(this.logger),
+      tokens: new UsedTokens(),
+      tokenVerifier,
+      deviceRate: new TokenBuckets({
+        ratePerSecond: config.deviceRatePerSecond,
+        burst: config.deviceRateBurst,
+      }),
+      connectRate: new TokenBuckets({
+        ratePerSecond: config.connectRatePerIpPerSecond,
+        burst: config.connectBurstPerIp,
+      }),
+      now: Date.now,
+      broker: () => this.aedes!,
+    };
+    this.aedes = await Aedes.createBroker({
+      preConnect: createPreConnect(ctx),
+      authenticate: createAuthenticate(ctx),
+      authorizePublish: createAuthorizePublish(ctx),
+      authorizeSubscribe: createAuthorizeSubscribe(ctx),
+      maxClientsIdLength: 42,
+      maxTopicLevels: config.maxTopicLevels,
+      connectTimeout: config.connectTimeoutMs,
+    });
+    const aedes = this.aedes;
+    aedes.on("clientReady", () => this.metrics.connectedDevices.inc());
+    aedes.on("clientDisconnect", () => this.metrics.connectedDevices.dec());
+    watchClientErrors(aedes, ctx);
+    const maxRemainingLength = config.maxMessageBytes + config.packetOverheadBytes;
+    // Small PUBACKs must not wait for Nagle's algorithm: they are the acknowledgement latency.
+    this.server = createServer({ noDelay: true }, (socket) =>
+      aedes.handle(
+        guardFrames(socket, {
+          maxRemainingLength,
+          onRefused: (refusal, connection) => {
+            this.metrics.refused.inc({ reason: refusal.code });
+            ctx.refusalLog.warn(
+              refusal.code,
+              { device: connection.device ?? null, ip: connection.remoteAddress, detail: refusal.detail },
+              "connection closed by the frame guard",
+            );
+          },
+        }),
+      ),
+    );
+    this.server.listen(config.mqttPort, config.mqttHost);
+    await once(this.server, "listening");
+  }
+
+  /** Tells a revoked device why, then closes its session. */
+  private disconnectRevoked(device: Address): void {
+    const aedes = this.aedes;
+    const client = (aedes as unknown as { clients?: Record<string, { close(): void }> } | undefined)
+      ?.clients?.[device];
+    if (!aedes || !client) return;
+    const refusal = new Refusal(GatewayRefusalCode.RevokedDevice, "device key is revoked");
+    aedes.publish(
+      {
+        cmd: "publish",
+        topic: `devices/${device}/errors`,
+        payload: encodeRefusalNotice(null, refusal),
+        qos: 0,
+        retain: false,
+        dup: false,
+      },
+      () => setImmediate(() => client.close()),
+    );
   }
 }

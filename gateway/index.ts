@@ -8,21 +8,36 @@ export { Batcher, type BatcherOptions } from "./batching/batcher.ts";
 export { MerkleRootBuilder } from "./batching/merkleRootBuilder.ts";
 export { type SealOptions, sealPendingBatch } from "./batching/sealPendingBatch.ts";
 export {
+  GuardedConnection,
+  type GuardFramesOptions,
+  guardFrames,
+  MqttFrameScanner,
+  TokenBuckets,
+} from "./broker/index.ts";
+export {
   type GatewayConfig,
   gatewayConfigFromEnv,
   gatewayConfigSchema,
   parseGatewayConfig,
+  redactGatewayConfig,
 } from "./config.ts";
 export { type AnchoringOptions, DEFAULT_ANCHORING, Gateway, type GatewayOptions } from "./createGateway.ts";
 export { GatewayRefusalCode, REFUSAL_CODES, Refusal, type RefusalCode } from "./errors.ts";
+export { ExternalConsumer, type ExternalConsumerOptions } from "./external/index.ts";
 export {
-  type AsyncSignatureVerifier,
+  checkReading,
+  encodeRefusalNotice,
   type IngestDeps,
   type IngestResult,
   ingestReading,
-  inlineVerifier,
-} from "./ingest/ingestReading.ts";
-export { GatewayMetrics } from "./metrics.ts";
+  inlineReadingVerifier,
+  type ReadingVerifier,
+  readingLimits,
+  refusalBody,
+  type VerifiedReading,
+} from "./ingest/index.ts";
+export { GatewayMetrics, type IngestDepth, type VerifyPoolStats } from "./metrics.ts";
+export { metricsHandler } from "./metricsHandler.ts";
 export { DeviceRegistry } from "./registry/deviceRegistry.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/SqliteStore.ts";
 export type {
@@ -36,3 +51,4 @@ export type {
   Store,
   StoredMessage,
 } from "./store/types.ts";
+export { VerifyPool, type VerifyPoolOptions } from "./verifyPool/index.ts";

@@ -1,8 +1,37 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
+/**
+ * Messages in each ingest stage, kept as plain numbers on the hot path and read by the gauges only when
+ * Prometheus scrapes.
+ */
+export type IngestDepth = {
+  /** Between PUBLISH received and PUBACK released (or refusal). */
+  inFlight: number;
+  /** Waiting for, or in, signature verification. */
+  verifying: number;
+  /** Waiting for their group commit. */
+  committing: number;
+};
+
+/** What the verify pool reports to the metrics. */
+export type VerifyPoolStats = {
+  size: number;
+  /** Signatures queued on the main thread or sent to a worker and not yet answered. */
+  pending: number;
+  /** Cumulative seconds the workers spent verifying. */
+  busySeconds: number;
+  /** Readings sent to the workers, and in how many messages (their ratio is the batching achieved). */
+  readings: number;
+  batches: number;
+};
+
 /** Prometheus metrics of one gateway (its own registry, so several gateways can live in one process). */
 export class GatewayMetrics {
   readonly registry = new Registry();
+  readonly depth: IngestDepth = { inFlight: 0, verifying: 0, committing: 0 };
+  /** Set by the verify pool when there is one. */
+  verifyPoolStats: (() => VerifyPoolStats) | undefined;
+  private lastUtilisation = { at: performance.now(), busySeconds: 0 };
   readonly accepted = new Counter({
     name: "sealtrail_readings_accepted_total",
     help: "Readings stored and acknowledged",
@@ -33,7 +62,79 @@ export class GatewayMetrics {
   readonly pubackLatency = new Histogram({
     name: "sealtrail_puback_latency_seconds",
     help: "From PUBLISH received to PUBACK released (durable)",
-    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.035, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly ingestQueueDepth: Gauge<"stage"> = new Gauge({
+    name: "sealtrail_ingest_queue_depth",
+    help: "Readings in each ingest stage: in_flight (received, not yet acknowledged), verifying, committing",
+    labelNames: ["stage"] as const,
+    registers: [this.registry],
+    collect: () => {
+      this.ingestQueueDepth.set({ stage: "in_flight" }, this.depth.inFlight);
+      this.ingestQueueDepth.set({ stage: "verifying" }, this.depth.verifying);
+      this.ingestQueueDepth.set({ stage: "committing" }, this.depth.committing);
+    },
+  });
+  readonly verifyPoolSize: Gauge = new Gauge({
+    name: "sealtrail_verify_pool_size",
+    help: "Signature verification worker threads (0: verified on the main thread)",
+    registers: [this.registry],
+    collect: () => this.verifyPoolSize.set(this.verifyPoolStats?.().size ?? 0),
+  });
+  readonly verifyPoolPending: Gauge = new Gauge({
+    name: "sealtrail_verify_pool_pending",
+    help: "Signatures waiting for or being verified by the pool",
+    registers: [this.registry],
+    collect: () => this.verifyPoolPending.set(this.verifyPoolStats?.().pending ?? 0),
+  });
+  readonly verifyPoolBusy: Counter = new Counter({
+    name: "sealtrail_verify_pool_busy_seconds_total",
+    help: "Seconds the verify workers spent verifying (rate / pool size = utilisation)",
+    registers: [this.registry],
+    collect: () => {
+      const busy = this.verifyPoolStats?.().busySeconds ?? 0;
+      this.verifyPoolBusy.reset();
+      this.verifyPoolBusy.inc(busy);
+    },
+  });
+  readonly verifyPoolReadings: Counter = new Counter({
+    name: "sealtrail_verify_pool_readings_total",
+    help: "Readings checked by the verify workers",
+    registers: [this.registry],
+    collect: () => {
+      this.verifyPoolReadings.reset();
+      this.verifyPoolReadings.inc(this.verifyPoolStats?.().readings ?? 0);
+    },
+  });
+  readonly verifyPoolBatches: Counter = new Counter({
+    name: "sealtrail_verify_pool_batches_total",
+    help: "Messages to the verify workers (readings / batches = readings per message)",
+    registers: [this.registry],
+    collect: () => {
+      this.verifyPoolBatches.reset();
+      this.verifyPoolBatches.inc(this.verifyPoolStats?.().batches ?? 0);
+    },
+  });
+  readonly verifyPoolUtilisation: Gauge = new Gauge({
+    name: "sealtrail_verify_pool_utilisation",
+    help: "Share of the verify workers' time spent verifying since the previous scrape, 0..1",
+    registers: [this.registry],
+    collect: () => {
+      const stats = this.verifyPoolStats?.();
+      const now = performance.now();
+      const busy = stats?.busySeconds ?? 0;
+      const elapsed = (now - this.lastUtilisation.at) / 1000;
+      const size = stats?.size ?? 0;
+      const share =
+        size > 0 && elapsed > 0 ? (busy - this.lastUtilisation.busySeconds) / (elapsed * size) : 0;
+      this.lastUtilisation = { at: now, busySeconds: busy };
+      this.verifyPoolUtilisation.set(Math.min(1, Math.max(0, share)));
+    },
+  });
+  readonly wills = new Counter({
+    name: "sealtrail_wills_dropped_total",
+    help: "Will messages removed from device CONNECTs (devices have no Will)",
     registers: [this.registry],
   });
   readonly connectedDevices = new Gauge({

@@ -4,7 +4,7 @@ import { JsonRpcProvider, parseEther, Wallet } from "ethers";
 import pino, { type Logger } from "pino";
 import { type RunningApi, startApi } from "#api";
 import { deploySealtrail } from "#contracts";
-import { EthersAnchorChain, Gateway, parseGatewayConfig, SqliteStore } from "#gateway";
+import { EthersAnchorChain, Gateway, metricsHandler, parseGatewayConfig, SqliteStore } from "#gateway";
 import { type Address, normalizeAddress } from "#protocol";
 import { buildContracts } from "./buildContracts.ts";
 import { readOrCreateSecret } from "./secrets.ts";
@@ -136,6 +136,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       anchorTargets: () => gateway.anchorTargets(),
       isReady: () => true,
       finalityDepth: o.finalityDepth ?? 3,
+      metrics: metricsHandler(gateway.metrics),
       logger,
       host,
       port: o.httpPort,

@@ -1,75 +1,94 @@
 import type { Client, PublishPacket } from "aedes";
-import { type Address, bytesToHex, encodeCbor, keccak256 } from "#protocol";
+import type { Address } from "#protocol";
 import { GatewayRefusalCode, Refusal } from "../errors.ts";
-import { ingestReading, refusalBody } from "../ingest/ingestReading.ts";
+import { ingestReading } from "../ingest/ingestReading.ts";
+import { encodeRefusalNotice, recordRefusal, refusedMessageId } from "../ingest/reportRefusal.ts";
 import type { BrokerContext } from "./context.ts";
+
+type Callback = (error?: Error | null) => void;
+
+/** Counts and logs a refusal, delivers its notice to the device's errors topic, then fails the hook. */
+function refuse(
+  ctx: BrokerContext,
+  device: Address,
+  refusal: Refusal,
+  messageId: string | null,
+  callback: Callback,
+): void {
+  recordRefusal(ctx, device, refusal, messageId);
+  ctx.broker().publish(
+    {
+      cmd: "publish",
+      topic: `devices/${device}/errors`,
+      payload: encodeRefusalNotice(messageId, refusal),
+      qos: 0,
+      retain: false,
+      dup: false,
+    },
+    // aedes delivers QoS 0 on the next turn; fail the hook (which closes the connection) after that so
+    // the notice is written before the socket ends.
+    () => setImmediate(callback, refusal),
+  );
+}
 
 /**
  * Publish policy and the durable write. aedes sends the PUBACK as soon as this hook calls back without
- * an error, so the reading is verified and committed before `callback()` — an acknowledgement means
- * durable (DESIGN invariant 1). A refusal is published to the device's errors topic, then the hook
- * fails, which makes aedes close the connection (MQTT 3.1.1 has no negative PUBACK).
+ * an error [MQTT-4.3.2-2: PUBACK after taking ownership], so the reading is verified and committed before
+ * `callback()` — an acknowledgement means durable (DESIGN invariant 1). A refusal is published to the
+ * device's errors topic, then the hook fails, which makes aedes close the connection (MQTT 3.1.1 has no
+ * negative PUBACK). Wildcards, empty topics and topics deeper than `maxTopicLevels` never get here:
+ * aedes refuses them first [MQTT-3.3.2-2] [MQTT-4.7.3-1].
  */
 export function createAuthorizePublish(ctx: BrokerContext) {
-  return function authorizePublish(
-    client: Client | null,
-    packet: PublishPacket,
-    callback: (error?: Error | null) => void,
-  ): void {
+  const depth = ctx.metrics.depth;
+  return function authorizePublish(client: Client | null, packet: PublishPacket, callback: Callback): void {
     // Our own publications (errors topic, $SYS) come without a client.
     if (!client) {
       callback(null);
       return;
     }
     const device = client.id as Address;
-    const started = performance.now();
-    const refuse = (refusal: Refusal, messageId: string | null) => {
-      ctx.metrics.refused.inc({ reason: refusal.code });
-      ctx.logger.warn(
-        { device, reason: refusal.code, detail: refusal.shortMessage, messageId },
-        "reading refused",
-      );
-      const body = Buffer.from(encodeCbor(new Map(Object.entries(refusalBody(messageId, refusal)))));
-      // Deliver the reason before the disconnect so firmware can log it.
-      ctx.broker().publish(
-        {
-          cmd: "publish",
-          topic: `devices/${device}/errors`,
-          payload: body,
-          qos: 0,
-          retain: false,
-          dup: false,
-        },
-        () => setImmediate(() => callback(refusal)),
-      );
-    };
-    // [MQTT-3.3.2-2] wildcards are already refused by aedes; a device may publish only its own readings.
     if (packet.topic !== `devices/${device}/readings`) {
-      refuse(
-        new Refusal(
-          GatewayRefusalCode.NotAuthorizedTopic,
-          "devices publish only to devices/{own address}/readings",
-        ),
-        null,
+      const refusal = new Refusal(
+        GatewayRefusalCode.NotAuthorizedTopic,
+        "devices publish only to devices/{own address}/readings",
       );
+      refuse(ctx, device, refusal, null, callback);
       return;
     }
     if (packet.qos !== 1) {
-      refuse(new Refusal(GatewayRefusalCode.QosNotSupported, "readings are published with QoS 1"), null);
+      refuse(
+        ctx,
+        device,
+        new Refusal(GatewayRefusalCode.QosNotSupported, "readings are published with QoS 1"),
+        null,
+        callback,
+      );
       return;
     }
     const raw = packet.payload as Buffer;
+    if (!ctx.deviceRate.take(device, ctx.now())) {
+      const refusal = new Refusal(GatewayRefusalCode.RateLimited, "readings arrive faster than allowed", {
+        ratePerSecond: ctx.config.deviceRatePerSecond,
+        burst: ctx.config.deviceRateBurst,
+      });
+      refuse(ctx, device, refusal, refusedMessageId(raw, ctx.config.maxMessageBytes), callback);
+      return;
+    }
+    const started = performance.now();
+    depth.inFlight++;
     ingestReading(ctx.ingest, device, raw).then(
       (result) => {
+        depth.inFlight--;
         if (result.status === "inserted") ctx.metrics.accepted.inc();
         else ctx.metrics.duplicates.inc();
         ctx.metrics.pubackLatency.observe((performance.now() - started) / 1000);
         callback(null);
       },
       (error: unknown) => {
+        depth.inFlight--;
         if (error instanceof Refusal) {
-          if (error.code === GatewayRefusalCode.Equivocation) ctx.metrics.equivocations.inc();
-          refuse(error, raw.length <= ctx.config.maxMessageBytes ? bytesToHex(keccak256(raw)) : null);
+          refuse(ctx, device, error, refusedMessageId(raw, ctx.config.maxMessageBytes), callback);
           return;
         }
         // Storage failure or our bug: no PUBACK; the device resends after reconnecting.

@@ -135,6 +135,8 @@ describe("walking skeleton: device -> gateway -> L2 anchor -> proof", () => {
     }
     client.end(true);
     expect(await stack.store.countMessages()).toBe(5);
+    const metrics = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^sealtrail_readings_accepted_total 5$/m);
   });
 
   it("anchors the batch on the local L2 and serves a bundle the CLI verifies on chain", async () => {

@@ -1,0 +1,291 @@
+/**
+ * Ingest benchmark: N devices (default 1,000) publish pre-signed readings over loopback MQTT to the
+ * gateway, which runs in a child process so that the load generator (raw sockets, this process) does not
+ * share its event loop. For each mode it measures:
+ *   - open loop at each rate of a list: readings/s acknowledged (PUBACK = after the durable commit) and PUBACK
+ *     latency p50/p99; the highest rate acknowledged in full with p99 within the SLO (50 ms);
+ *   - closed loop (each device keeps a window in flight): the ceiling, with its (queueing) latency.
+ * Modes: native and noble (the gateway with that verifier), bare (aedes with no hooks: PUBACK at once,
+ * nothing verified or stored — the comparison) and noverify (a diagnostic: the gateway with a reading
+ * verifier that checks nothing, i.e. what everything but decoding and verifying costs).
+ *
+ * A program, not a test: it writes bench/results/ingest-<mode>.json with the machine, the cores a busy
+ * loop could get before each run (other work on a shared machine lowers every figure), versions,
+ * parameters, every run and the medians. Each gateway run starts from an empty SQLite file (WAL,
+ * synchronous=FULL). BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway.
+ *
+ *   bin/dev npm run bench:ingest                                   # native, noble, bare; 3 rounds (~12 min)
+ *   bin/dev npm run bench:ingest -- --modes native --rounds 1 --rates 12000 --skip-closed
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { bytesToHex, type DeviceIdentity, signConnectToken } from "#protocol";
+import { benchIdentities, preSignChains } from "./lib/benchDevices.ts";
+import { probeAvailableCores } from "./lib/probeCpu.ts";
+import { type LoadResult, runLoad } from "./lib/rawLoad.ts";
+import { machineInfo, median, metricValue, packageVersions, writeReport } from "./lib/report.ts";
+import { spawnGatewayProcess } from "./lib/spawnGatewayProcess.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    devices: { type: "string", default: "1000" },
+    modes: { type: "string", default: "native,noble,bare" },
+    rounds: { type: "string", default: "3" },
+    rates: { type: "string", default: "4000,6000,8000,12000" },
+    "noble-rates": { type: "string", default: "300,600,1500" },
+    "bare-rates": { type: "string", default: "12000" },
+    "slo-p99-ms": { type: "string", default: "50" },
+    window: { type: "string", default: "4" },
+    "closed-window": { type: "string", default: "2" },
+    warmup: { type: "string", default: "3000" },
+    measure: { type: "string", default: "10000" },
+    "pool-size": { type: "string" },
+    "group-commit-ms": { type: "string" },
+    "skip-closed": { type: "boolean", default: false },
+    "batch-max-size": { type: "string", default: "10000" },
+    "batch-max-age": { type: "string", default: "5000" },
+  },
+});
+
+const PARAMETERS = {
+  devices: Number(args.devices),
+  modes: args.modes!.split(",") as Mode[],
+  rounds: Number(args.rounds),
+  /** Open-loop rates of the native runs, readings/s (the target is the last). */
+  rates: args.rates!.split(",").map(Number),
+  /** Open-loop rates of the noble runs. */
+  nobleRates: args["noble-rates"]!.split(",").map(Number),
+  /** Open-loop rates of the bare aedes and diagnostic runs. */
+  bareRates: args["bare-rates"]!.split(",").map(Number),
+  /** A rate is sustained when its median PUBACK p99 is at most this and 99 % of it is acknowledged. */
+  sloP99Ms: Number(args["slo-p99-ms"]),
+  /** Most readings awaiting PUBACK per device, open loop. */
+  openWindow: Number(args.window),
+  /** Readings in flight per device, closed loop (total in flight = devices × this). */
+  closedWindow: Number(args["closed-window"]),
+  warmupMs: Number(args.warmup),
+  measureMs: Number(args.measure),
+  verifyPoolSize: args["pool-size"] === undefined ? "default (cores)" : Number(args["pool-size"]),
+  groupCommitMs: args["group-commit-ms"] === undefined ? "default" : Number(args["group-commit-ms"]),
+  /** The gateway's batcher: a batch seals at this many readings or this age (the gateway default is 60 s). */
+  batchMaxSize: Number(args["batch-max-size"]),
+  batchMaxAgeMs: Number(args["batch-max-age"]),
+  messageBytes: 0,
+};
+
+const PER_DEVICE = Math.ceil(
+  (Math.max(...PARAMETERS.rates, 20_000) * (PARAMETERS.warmupMs + PARAMETERS.measureMs)) /
+    1000 /
+    PARAMETERS.devices,
+);
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** native, noble: the gateway with that verifier; bare: aedes alone; noverify: diagnostic, no decode/verify. */
+type Mode = "native" | "noble" | "bare" | "noverify";
+
+type Run = {
+  kind: "open" | "closed";
+  /** Cores a busy loop could get just before the run (2.0 = an idle 2-core machine). */
+  availableCores: number;
+  result: LoadResult;
+  gateway: Record<string, number | undefined>;
+};
+
+async function runOnce(
+  mode: Mode,
+  kind: "open" | "closed",
+  rate: number | undefined,
+  identities: DeviceIdentity[],
+  chains: Uint8Array[][],
+  devicesFile: string,
+  dir: string,
+  round: number,
+): Promise<Run> {
+  const dbPath = join(dir, `${mode}-${kind}-${rate ?? "max"}-${round}.db`);
+  const availableCores = await probeAvailableCores();
+  const gateway = await spawnGatewayProcess({
+    kind: mode === "bare" ? "bare" : mode === "noverify" ? "noverify" : "gateway",
+    dbPath,
+    devicesFile,
+    config: {
+      verifier: mode === "noble" ? "noble" : "native",
+      ...(typeof PARAMETERS.verifyPoolSize === "number" ? { verifyPoolSize: PARAMETERS.verifyPoolSize } : {}),
+      // The benchmark's devices publish far faster than real sensors, all from 127.0.0.1.
+      deviceRatePerSecond: 100_000,
+      deviceRateBurst: 100_000,
+      connectRatePerIpPerSecond: 100_000,
+      connectBurstPerIp: 100_000,
+      revocationPollMs: 0,
+      batchMaxAgeMs: PARAMETERS.batchMaxAgeMs,
+      batchMaxSize: PARAMETERS.batchMaxSize,
+    },
+    ...(typeof PARAMETERS.groupCommitMs === "number" ? { groupCommitMs: PARAMETERS.groupCommitMs } : {}),
+  });
+  try {
+    const now = Math.floor(Date.now() / 1000);
+    const result = await runLoad({
+      port: gateway.port,
+      devices: identities.map((identity, d) => ({
+        address: identity.address,
+        password: signConnectToken(identity, now),
+        messages: chains[d]!,
+      })),
+      ...(rate === undefined ? {} : { ratePerSecond: rate }),
+      window: kind === "closed" ? PARAMETERS.closedWindow : PARAMETERS.openWindow,
+      warmupMs: PARAMETERS.warmupMs,
+      measureMs: PARAMETERS.measureMs,
+      // A bare aedes checks nothing: it may see the same messages again, so its closed loop never runs dry.
+      cycle: mode === "bare",
+      beforePublishing: () => gateway.reset(),
+    });
+    const stats = await gateway.stats();
+    const seconds = stats.elapsedMs / 1000;
+    return {
+      kind,
+      availableCores,
+      result,
+      gateway: {
+        cpuCoresUsed: Math.round(((stats.cpuUserMs + stats.cpuSystemMs) / 1000 / seconds) * 100) / 100,
+        mainThreadUtilization: Math.round(stats.eventLoopUtilization * 100) / 100,
+        rssMiB: stats.rssMiB,
+        accepted: metricValue(stats.metrics, "sealtrail_readings_accepted_total"),
+        refused: metricValue(stats.metrics, "sealtrail_refused_total"),
+        readingsPerVerifyBatch: (() => {
+          const readings = metricValue(stats.metrics, "sealtrail_verify_pool_readings_total") ?? 0;
+          const batches = metricValue(stats.metrics, "sealtrail_verify_pool_batches_total") ?? 0;
+          return batches > 0 ? Math.round((readings / batches) * 10) / 10 : undefined;
+        })(),
+      },
+    };
+  } finally {
+    await gateway.close();
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${dbPath}${suffix}`, { force: true });
+  }
+}
+
+function summary(runs: Run[]) {
+  const pick = (f: (r: Run) => number) => Math.round(median(runs.map(f)) * 100) / 100;
+  return {
+    rounds: runs.length,
+    ackedPerSecond: pick((r) => r.result.ackedPerSecond),
+    sentPerSecond: pick((r) => r.result.sentPerSecond),
+    latencyP50Ms: pick((r) => r.result.latencyMs.p50),
+    latencyP99Ms: pick((r) => r.result.latencyMs.p99),
+    availableCores: pick((r) => r.availableCores),
+    gatewayCpuCores: pick((r) => r.gateway.cpuCoresUsed ?? 0),
+    gatewayMainThreadUtilization: pick((r) => r.gateway.mainThreadUtilization ?? 0),
+    generatorCpuMs: pick((r) => r.result.generatorCpuMs),
+  };
+}
+
+function line(label: string, r: LoadResult, g: Run["gateway"], cores: number): string {
+  return (
+    `  [${cores.toFixed(2)} cores free] ` +
+    `  ${label.padEnd(24)} acked ${String(r.ackedPerSecond).padStart(6)}/s  sent ${String(r.sentPerSecond).padStart(6)}/s` +
+    `  p50 ${r.latencyMs.p50.toFixed(1).padStart(6)} ms  p99 ${r.latencyMs.p99.toFixed(1).padStart(7)} ms` +
+    `  gw cpu ${g.cpuCoresUsed} cores, main ${g.mainThreadUtilization}, ${g.readingsPerVerifyBatch ?? "-"}/batch` +
+    (r.unacknowledged || r.closedByGateway ? `  unacked ${r.unacknowledged} closed ${r.closedByGateway}` : "")
+  );
+}
+
+const started = new Date();
+const machineAtStart = machineInfo();
+log(
+  `ingest benchmark: ${PARAMETERS.devices} devices, modes ${PARAMETERS.modes.join(", ")}, ${PARAMETERS.rounds} round(s)`,
+);
+log(
+  `  machine: ${machineAtStart.cpuModel}, ${machineAtStart.cores} cores, load ${machineAtStart.loadAverage.join(" ")}`,
+);
+const identities = benchIdentities(PARAMETERS.devices);
+const chains = preSignChains(
+  identities,
+  PER_DEVICE,
+  join(import.meta.dirname, "results", `ingest-presigned-${PARAMETERS.devices}`),
+  log,
+);
+PARAMETERS.messageBytes = chains[0]![0]!.length;
+const dir = mkdtempSync(join(tmpdir(), "sealtrail-bench-ingest-"));
+const devicesFile = join(dir, "devices.json");
+writeFileSync(devicesFile, JSON.stringify(identities.map((i) => bytesToHex(i.publicKey))));
+
+try {
+  for (const mode of PARAMETERS.modes) {
+    const title = {
+      native: "native verifier",
+      noble: "noble verifier",
+      bare: "bare aedes (no hooks, no storage)",
+      noverify: "gateway without decoding/verification (diagnostic)",
+    }[mode];
+    log(`\n${title}:`);
+    const runs: Run[] = [];
+    const rates =
+      mode === "noble" ? PARAMETERS.nobleRates : mode === "native" ? PARAMETERS.rates : PARAMETERS.bareRates;
+    for (let round = 1; round <= PARAMETERS.rounds; round++) {
+      const plan: [Run["kind"], number | undefined][] = rates.map((r) => ["open", r]);
+      if (!args["skip-closed"]) plan.push(["closed", undefined]);
+      for (const [kind, rate] of plan) {
+        const run = await runOnce(mode, kind, rate, identities, chains, devicesFile, dir, round);
+        runs.push(run);
+        const label = kind === "open" ? `open loop ${rate}/s #${round}` : `closed loop #${round}`;
+        log(line(label, run.result, run.gateway, run.availableCores));
+      }
+    }
+    const openLoop = rates.map((rate) => ({
+      offeredPerSecond: rate,
+      ...summary(runs.filter((r) => r.kind === "open" && r.result.offeredPerSecond === rate)),
+    }));
+    const sustained = openLoop.filter(
+      (o) => o.latencyP99Ms <= PARAMETERS.sloP99Ms && o.ackedPerSecond >= 0.99 * o.offeredPerSecond,
+    );
+    const closed = runs.filter((r) => r.kind === "closed");
+    const report = {
+      benchmark: "ingest",
+      mode,
+      command: `npm run bench:ingest -- ${process.argv.slice(2).join(" ")}`.trim(),
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      machine: { ...machineAtStart, loadAverageAtEnd: machineInfo().loadAverage },
+      versions: packageVersions([
+        "aedes",
+        "mqtt-packet",
+        "better-sqlite3",
+        "secp256k1",
+        "@noble/secp256k1",
+        "cbor-x",
+      ]),
+      parameters: PARAMETERS,
+      medians: {
+        openLoop,
+        /** Highest open-loop rate acknowledged in full with p99 within the SLO. */
+        sustainedAtSloPerSecond: sustained.at(-1)?.offeredPerSecond ?? null,
+        ...(closed.length ? { closedLoop: summary(closed) } : {}),
+      },
+      runs,
+    };
+    for (const m of openLoop) {
+      log(
+        `  median open loop ${m.offeredPerSecond}/s: ${m.ackedPerSecond}/s acknowledged, p50 ${m.latencyP50Ms} ms, p99 ${m.latencyP99Ms} ms`,
+      );
+    }
+    log(
+      `  highest rate acknowledged in full with p99 <= ${PARAMETERS.sloP99Ms} ms: ${report.medians.sustainedAtSloPerSecond ?? "none of"} /s`,
+    );
+    if (report.medians.closedLoop) {
+      const c = report.medians.closedLoop;
+      log(
+        `  median closed loop (ceiling): ${c.ackedPerSecond}/s, p50 ${c.latencyP50Ms} ms, p99 ${c.latencyP99Ms} ms`,
+      );
+    }
+    writeReport(join(import.meta.dirname, "results", `ingest-${mode}.json`), report);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+log(
+  `\nload average at end: ${machineInfo().loadAverage.join(" ")}; reports in bench/results/ingest-<mode>.json`,
+);

@@ -1,0 +1,2 @@
+// Public API of gateway/external/.
+export { ExternalConsumer, type ExternalConsumerOptions } from "./ExternalConsumer.ts";

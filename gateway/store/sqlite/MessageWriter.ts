@@ -1,0 +1,131 @@
+import { Worker } from "node:worker_threads";
+import { bytesToHex, SealtrailError } from "#protocol";
+import type { InsertOutcome, MessageRecord } from "../types.ts";
+import { DUPLICATE, INSERTED, type WriteGroup, type WriteResult } from "./messageWriterWire.ts";
+
+const INSERTED_OUTCOME: InsertOutcome = Object.freeze({ status: "inserted" });
+const DUPLICATE_OUTCOME: InsertOutcome = Object.freeze({ status: "duplicate" });
+
+type InFlight = { resolve: (o: InsertOutcome[]) => void; reject: (e: unknown) => void };
+
+/**
+ * The main-thread side of SqliteStore's message writer thread: sends a group of messages, resolves with
+ * one outcome each once their transaction is committed (fsync'd) by the worker's own connection.
+ * A worker that dies fails the groups it held (nothing of them is acknowledged) and is replaced on the
+ * next write.
+ */
+export class MessageWriter {
+  private readonly path: string;
+  private worker: Worker | undefined;
+  private readonly inFlight = new Map<number, InFlight>();
+  private nextId = 1;
+
+  constructor(path: string) {
+    this.path = path;
+  }
+
+  write(messages: readonly MessageRecord[]): Promise<InsertOutcome[]> {
+    const worker = this.ensureWorker();
+    const count = messages.length;
+    const offsets = new Uint32Array(count + 1);
+    let bytes = 0;
+    for (let i = 0; i < count; i++) {
+      offsets[i] = bytes;
+      bytes += messages[i]!.raw.length;
+    }
+    offsets[count] = bytes;
+    const raws = new Uint8Array(bytes);
+    const group: WriteGroup = {
+      id: this.nextId++,
+      count,
+      ids: new Array(count),
+      raws: raws.buffer,
+      offsets,
+      devices: new Array(count),
+      seqs: new Float64Array(count),
+      deviceTs: new Float64Array(count),
+      receivedAt: new Float64Array(count),
+      payloads: new Array(count),
+    };
+    for (let i = 0; i < count; i++) {
+      const m = messages[i]!;
+      raws.set(m.raw, offsets[i]!);
+      group.ids[i] = m.messageId;
+      group.devices[i] = m.device;
+      group.seqs[i] = m.seq;
+      group.deviceTs[i] = m.deviceTs;
+      group.receivedAt[i] = m.receivedAt;
+      group.payloads[i] = m.payloadJson;
+    }
+    return new Promise((resolve, reject) => {
+      this.inFlight.set(group.id, { resolve, reject });
+      worker.postMessage(group, [raws.buffer, offsets.buffer]);
+    });
+  }
+
+  /** Closes the writer's connection and ends the thread (after the groups already sent). */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = undefined;
+    await new Promise<void>((resolve) => {
+      worker.once("exit", () => resolve());
+      worker.on("message", (m: { closed?: boolean }) => {
+        if (m.closed) void worker.terminate();
+      });
+      worker.postMessage({ close: true });
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL("./messageWriterWorker.ts", import.meta.url), {
+      workerData: { path: this.path },
+      name: "sealtrail-sqlite-writer",
+    });
+    // Never keeps a process alive; what is not committed was never acknowledged.
+    worker.unref();
+    worker.on("message", (result: WriteResult | { closed: true }) => {
+      if ("closed" in result) return;
+      const waiting = this.inFlight.get(result.id);
+      if (!waiting) return;
+      this.inFlight.delete(result.id);
+      if ("error" in result) {
+        waiting.reject(
+          new SealtrailError("STORE_WRITE_FAILED", result.error, { details: { sqliteCode: result.code } }),
+        );
+        return;
+      }
+      const outcomes = new Array<InsertOutcome>(result.status.length);
+      for (let i = 0; i < outcomes.length; i++) {
+        const s = result.status[i];
+        if (s === INSERTED) outcomes[i] = INSERTED_OUTCOME;
+        else if (s === DUPLICATE) outcomes[i] = DUPLICATE_OUTCOME;
+        else {
+          const existing = result.existing[i];
+          if (!existing) {
+            waiting.reject(
+              new SealtrailError("INVARIANT", "insert conflicted on neither id nor (device, seq)"),
+            );
+            return;
+          }
+          outcomes[i] = { status: "equivocation", existingId: bytesToHex(existing) };
+        }
+      }
+      waiting.resolve(outcomes);
+    });
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const w of this.inFlight.values()) w.reject(error);
+      this.inFlight.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => {
+      if (this.inFlight.size > 0)
+        fail(new SealtrailError("STORE_WRITE_FAILED", `writer thread exited (${code})`));
+      if (this.worker === worker) this.worker = undefined;
+    });
+    this.worker = worker;
+    return worker;
+  }
+}

@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "@jest/globals";
+import Database from "better-sqlite3";
+import { deviceIdentityFromPrivateKey, GENESIS_PREV, hexToBytes, keccak256, signReading } from "#protocol";
+import type { MessageRecord } from "../types.ts";
+import { SqliteStore } from "./SqliteStore.ts";
+
+const device = deviceIdentityFromPrivateKey(keccak256(new TextEncoder().encode("EXAMPLE key insert")));
+
+function record(seq: number, ts = 1_000): MessageRecord {
+  const { message, messageId } = signReading(device, {
+    v: 1,
+    seq,
+    ts,
+    prev: seq === 1 ? GENESIS_PREV : new Uint8Array(32).fill(seq),
+    m: { temp_c: seq },
+  });
+  return {
+    messageId,
+    device: device.address,
+    seq,
+    raw: message,
+    deviceTs: ts,
+    receivedAt: 2_000,
+    payloadJson: "{}",
+  };
+}
+
+const dirs: string[] = [];
+function openStore(options: Parameters<typeof SqliteStore.open>[1] = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "sealtrail-insert-"));
+  dirs.push(dir);
+  const path = join(dir, "store.db");
+  return { store: SqliteStore.open(path, options), path };
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe.each([
+  ["on the writer thread", { writerThread: true }],
+  ["on the calling thread", { writerThread: false }],
+])("SqliteStore.insertMessage %s", (_name, options) => {
+  it("resolves only once the message is committed: another connection reads it at once", async () => {
+    const { store, path } = openStore(options);
+    const r = record(1);
+    expect(await store.insertMessage(r)).toEqual({ status: "inserted" });
+    const other = new Database(path, { readonly: true });
+    expect(
+      other
+        .prepare("SELECT count(*) FROM messages WHERE id = ?")
+        .pluck()
+        .get(Buffer.from(hexToBytes(r.messageId))),
+    ).toBe(1);
+    other.close();
+    await store.close();
+  });
+
+  it("tells inserted, duplicate and equivocation apart, also within one group commit", async () => {
+    const { store } = openStore(options);
+    const first = record(1);
+    const other = record(1, 9_999); // same seq, different bytes
+    const outcomes = await Promise.all([
+      store.insertMessage(first),
+      store.insertMessage(first),
+      store.insertMessage(other),
+      store.insertMessage(record(2)),
+    ]);
+    expect(outcomes).toEqual([
+      { status: "inserted" },
+      { status: "duplicate" },
+      { status: "equivocation", existingId: first.messageId },
+      { status: "inserted" },
+    ]);
+    expect(await store.countMessages()).toBe(2);
+    expect((await store.getMessage(first.messageId))?.raw).toEqual(first.raw);
+    await store.close();
+  });
+
+  it("commits thousands of concurrent inserts, each stored once, and close() waits for them", async () => {
+    const { store } = openStore({ ...options, groupCommitMaxSize: 256 });
+    const records = Array.from({ length: 3000 }, (_, i) => record(i + 1));
+    const pending = records.map((r) => store.insertMessage(r));
+    await store.close();
+    const outcomes = await Promise.all(pending);
+    expect(outcomes.every((o) => o.status === "inserted")).toBe(true);
+    const reopened = SqliteStore.open(join(dirs.at(-1)!, "store.db"), options);
+    expect(await reopened.countMessages()).toBe(3000);
+    await reopened.close();
+  });
+
+  it("refuses inserts after close", async () => {
+    const { store } = openStore(options);
+    await store.close();
+    await expect(store.insertMessage(record(1))).rejects.toThrow(/closed/);
+  });
+});

@@ -1,0 +1,2 @@
+// Public API of gateway/verifyPool/.
+export { VerifyPool, type VerifyPoolOptions } from "./VerifyPool.ts";
