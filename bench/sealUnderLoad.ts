@@ -96,9 +96,12 @@ async function run(label: string, leaves: number) {
   });
   const sealDueAt = t0 + prefillMs + 2000 + P.warmupMs + P.sealDueAfterMs + 8000;
   let sealedAt: number | undefined;
+  let polling = false;
   const poll = setInterval(async () => {
-    if (sealedAt) return;
+    if (sealedAt || polling) return;
+    polling = true;
     const stats = await gateway.stats().catch(() => undefined);
+    polling = false;
     if (stats && (metricValue(stats.metrics, "sealtrail_batches_sealed_total") ?? 0) >= 1)
       sealedAt = Date.now();
   }, 200);
