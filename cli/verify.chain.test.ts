@@ -59,10 +59,13 @@ describe("sealtrail verify against a Hardhat chain", () => {
 
   beforeAll(async () => {
     node = await startHardhatNode();
-    const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true });
+    const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
     try {
       const chainId = Number((await provider.getNetwork()).chainId);
-      const staticProvider = new JsonRpcProvider(node.url, Network.from(chainId), { staticNetwork: true });
+      const staticProvider = new JsonRpcProvider(node.url, Network.from(chainId), {
+        staticNetwork: true,
+        cacheTimeout: -1,
+      });
       const wallet = new NonceManager(new Wallet(HARDHAT_PUBLIC_TEST_KEY, staticProvider));
       const address = await wallet.getAddress();
       const { anchor } = await deploySealtrail(wallet, {

@@ -101,7 +101,10 @@ describe("contracts module", () => {
     it("deploys over JSON-RPC from a plain ethers Wallet, as the demo does on `hardhat node --chain-type op`", async () => {
       const server = await network.createServer({ chainType: "op" }, "127.0.0.1", 0);
       const { address, port } = await server.listen();
-      const provider = new ethers.JsonRpcProvider(`http://${address}:${port}`);
+      // No request cache: a nonce read right after the deployments would otherwise be stale (as in the demo).
+      const provider = new ethers.JsonRpcProvider(`http://${address}:${port}`, undefined, {
+        cacheTimeout: -1,
+      });
       try {
         // Hardhat's first default account, funded on every simulated network.
         const deployer = new ethers.Wallet(
