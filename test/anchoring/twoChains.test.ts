@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
@@ -6,7 +5,7 @@ import { JsonRpcProvider, Wallet } from "ethers";
 import { startApi } from "#api";
 import { EthersAnchorChain, Gateway, parseGatewayConfig } from "#gateway";
 import type { ProofBundle } from "#protocol";
-import { REPO_ROOT } from "../../cli/demo/repoRoot.ts";
+import { runNode } from "../e2e/runNode.ts";
 import { addBatches, type ChainFixture, startChainFixture, storeWithBatches } from "./harness.ts";
 
 jest.setTimeout(180_000);
@@ -69,20 +68,17 @@ describe("two anchor targets on chains with different ids", () => {
 
     const file = join(s.dir, "bundle.json");
     writeFileSync(file, JSON.stringify(bundle));
-    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", "cli/main.ts", "verify", file, "--rpc", a.chain.rpcUrl, "--rpc", b.chain.rpcUrl],
-        {
-          cwd: REPO_ROOT,
-          stdio: ["ignore", "pipe", "pipe"],
-        },
-      );
-      let out = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (out += d));
-      child.on("close", (code) => resolve({ code, out }));
-    });
+    const result = await runNode([
+      "--import",
+      "tsx",
+      "cli/main.ts",
+      "verify",
+      file,
+      "--rpc",
+      a.chain.rpcUrl,
+      "--rpc",
+      b.chain.rpcUrl,
+    ]);
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/424242/);
     await api.close();

@@ -1,7 +1,6 @@
 // End to end with an INDEPENDENT device (test/independent-device/device.mjs, written from docs/protocol.md
 // alone) and the INDEPENDENT verifier (test/independent/cli.mjs, written from DESIGN.md alone): the only
 // Sealtrail code used here is what starts the system (startStack, freePort).
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +21,7 @@ import {
   signReading,
   toHex,
 } from "../independent-device/device.mjs";
+import { runNode } from "./runNode.ts";
 
 jest.setTimeout(180_000);
 
@@ -50,20 +50,6 @@ interface Bundle {
 
 let dir: string;
 let stack: Stack;
-
-function run(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, {
-      cwd: REPO,
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: timeoutMs,
-    });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("close", (code) => resolve({ code, out }));
-  });
-}
 
 const anchored = (b: Bundle) =>
   b.anchors.length > 0 && b.anchors.some((a) => a.status === "included" || a.status === "final");
@@ -188,7 +174,13 @@ describe("an independent device (written from docs/protocol.md only)", () => {
       expect(bundle.reading.prev).toBe(seq === 1 ? toHex(GENESIS_PREV) : result.messageIds[seq - 2]);
       const file = join(dir, `bundle-${seq}.json`);
       writeFileSync(file, JSON.stringify(bundle, null, 2));
-      const v = await run(["test/independent/cli.mjs", file, "--rpc", stack.rpcUrl, "--require-anchored"]);
+      const v = await runNode([
+        "test/independent/cli.mjs",
+        file,
+        "--rpc",
+        stack.rpcUrl,
+        "--require-anchored",
+      ]);
       if (v.code !== 0) console.log(`verifier output for seq ${seq}:\n${v.out}`);
       return { seq, code: v.code, seen, at: Date.now() };
     };

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,8 +16,8 @@ import {
   signReading,
 } from "#protocol";
 import { freePort } from "../../cli/demo/freePort.ts";
-import { REPO_ROOT } from "../../cli/demo/repoRoot.ts";
 import { type Stack, startStack } from "../../cli/demo/startStack.ts";
+import { runNode } from "./runNode.ts";
 
 jest.setTimeout(180_000);
 
@@ -26,20 +25,6 @@ const device = deviceIdentityFromPrivateKey(keccak256(new TextEncoder().encode("
 let dir: string;
 let ports: { httpPort: number; mqttPort: number; rpcPort: number };
 let stack: Stack;
-
-function run(cmd: string[], timeoutMs = 60_000): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, cmd, {
-      cwd: REPO_ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: timeoutMs,
-    });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("close", (code) => resolve({ code, out }));
-  });
-}
 
 async function connectDevice(id: DeviceIdentity, url: string): Promise<MqttClient> {
   const client = mqtt.connect(url, {
@@ -145,10 +130,16 @@ describe("walking skeleton: device -> gateway -> L2 anchor -> proof", () => {
     expect(bundle.anchors[0]!.contract).toBe(stack.anchorContract);
     const file = join(dir, "bundle.json");
     writeFileSync(file, JSON.stringify(bundle));
-    const ours = await run(["--import", "tsx", "cli/main.ts", "verify", file, "--rpc", stack.rpcUrl]);
+    const ours = await runNode(["--import", "tsx", "cli/main.ts", "verify", file, "--rpc", stack.rpcUrl]);
     expect(ours).toMatchObject({ code: 0 });
     // The verifier written independently from DESIGN.md agrees.
-    const theirs = await run(["test/independent/cli.mjs", file, "--rpc", stack.rpcUrl, "--require-anchored"]);
+    const theirs = await runNode([
+      "test/independent/cli.mjs",
+      file,
+      "--rpc",
+      stack.rpcUrl,
+      "--require-anchored",
+    ]);
     expect(theirs).toMatchObject({ code: 0 });
   });
 
@@ -160,7 +151,7 @@ describe("walking skeleton: device -> gateway -> L2 anchor -> proof", () => {
     };
     const file = join(dir, "tampered.json");
     writeFileSync(file, JSON.stringify(tampered));
-    const result = await run(["--import", "tsx", "cli/main.ts", "verify", file, "--rpc", stack.rpcUrl]);
+    const result = await runNode(["--import", "tsx", "cli/main.ts", "verify", file, "--rpc", stack.rpcUrl]);
     expect(result.code).toBe(1);
   });
 
@@ -181,7 +172,7 @@ describe("walking skeleton: device -> gateway -> L2 anchor -> proof", () => {
     );
     const file = join(dir, "after-restart.json");
     writeFileSync(file, JSON.stringify(after));
-    const result = await run(["--import", "tsx", "cli/main.ts", "verify", file, "--rpc", stack.rpcUrl]);
+    const result = await runNode(["--import", "tsx", "cli/main.ts", "verify", file, "--rpc", stack.rpcUrl]);
     expect(result).toMatchObject({ code: 0 });
   });
 });
