@@ -10,9 +10,11 @@ export class RefusalLog {
   private readonly logger: Logger;
   private readonly budget: TokenBuckets;
   private readonly suppressed = new Map<string, number>();
+  private readonly now: () => number;
 
-  constructor(logger: Logger, options: { linesPerSecond?: number; burst?: number } = {}) {
+  constructor(logger: Logger, options: { linesPerSecond?: number; burst?: number; now?: () => number } = {}) {
     this.logger = logger;
+    this.now = options.now ?? Date.now;
     this.budget = new TokenBuckets({
       ratePerSecond: options.linesPerSecond ?? 20,
       burst: options.burst ?? 100,
@@ -22,7 +24,7 @@ export class RefusalLog {
 
   /** Writes `fields` (which carry the reason) with `message`, unless this reason is over its budget. */
   warn(reason: string, fields: Record<string, unknown>, message: string): void {
-    if (!this.budget.take(reason, Date.now())) {
+    if (!this.budget.take(reason, this.now())) {
       this.suppressed.set(reason, (this.suppressed.get(reason) ?? 0) + 1);
       return;
     }
