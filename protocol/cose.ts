@@ -1,4 +1,3 @@
-import { encodeCbor } from "./cbor.ts";
 import { sha256 } from "./hashes.ts";
 
 /** COSE algorithm id of ES256K: ECDSA over secp256k1 with SHA-256 (RFC 8812). */
@@ -14,12 +13,35 @@ export const HEADER_KID = 4;
  * @example encodeProtectedHeader(kid) // a2 01 38 2e 04 54 <20 bytes>
  */
 export function encodeProtectedHeader(kid: Uint8Array): Uint8Array {
-  return encodeCbor(
-    new Map<number, unknown>([
-      [HEADER_ALG, ALG_ES256K],
-      [HEADER_KID, kid],
-    ]),
-  );
+  // Written out rather than through a CBOR encoder: it runs on every received reading (to check that
+  // the header is byte-exact), and these are the canonical bytes by construction.
+  return concatBytes(PROTECTED_HEADER_PREFIX, byteStringHead(kid.length), kid);
+}
+
+/** `a2 01 38 2e 04`: map(2), 1 (alg) → -47 (ES256K), 4 (kid) → … */
+const PROTECTED_HEADER_PREFIX = Uint8Array.of(0xa2, HEADER_ALG, 0x38, -1 - ALG_ES256K, HEADER_KID);
+/** `84 6a "Signature1"`: array(4), then the context text string. */
+const SIG_STRUCTURE_PREFIX = Uint8Array.of(0x84, 0x6a, ...new TextEncoder().encode("Signature1"));
+const EMPTY_BYTE_STRING = Uint8Array.of(0x40);
+
+/** The shortest CBOR head of a byte string (major type 2) of `length` bytes (RFC 8949 §3.1). */
+function byteStringHead(length: number): Uint8Array {
+  if (length < 24) return Uint8Array.of(0x40 | length);
+  if (length < 0x100) return Uint8Array.of(0x58, length);
+  if (length < 0x10000) return Uint8Array.of(0x59, length >> 8, length & 0xff);
+  return Uint8Array.of(0x5a, length >>> 24, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff);
+}
+
+function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
 
 /**
@@ -28,7 +50,14 @@ export function encodeProtectedHeader(kid: Uint8Array): Uint8Array {
  * @example sigStructure(protectedBytes, payloadBytes) // 84 6a "Signature1" ...
  */
 export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
-  return encodeCbor(["Signature1", protectedBytes, new Uint8Array(0), payload]);
+  return concatBytes(
+    SIG_STRUCTURE_PREFIX,
+    byteStringHead(protectedBytes.length),
+    protectedBytes,
+    EMPTY_BYTE_STRING,
+    byteStringHead(payload.length),
+    payload,
+  );
 }
 
 /**

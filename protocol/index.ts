@@ -29,7 +29,7 @@ export {
   type SealtrailErrorOptions,
   validateArgument,
 } from "./errors.ts";
-export { keccak256, sha256 } from "./hashes.ts";
+export { keccak256, prepareHashes, sha256 } from "./hashes.ts";
 export {
   type Address,
   addressFromPublicKey,
