@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { type AddressInfo, createServer, type Server } from "node:net";
 import { Aedes } from "aedes";
 import pino, { type Logger } from "pino";
-import { type Address, nobleVerifier, type SignatureVerifier } from "#protocol";
+import { type Address, nobleVerifier, prepareHashes, type SignatureVerifier } from "#protocol";
 import { nativeVerifier } from "#protocol/native";
 import { Anchorer, type AnchorerOptions } from "./anchoring/anchorer.ts";
 import type { AnchorChain } from "./anchoring/chain.ts";
@@ -129,6 +129,7 @@ export class Gateway {
     if (this.started) return;
     this.started = true;
     const { config, store } = this.options;
+    await prepareHashes();
     await this.registry.load();
     const syncVerifier: SignatureVerifier = config.verifier === "noble" ? nobleVerifier : nativeVerifier;
     const verifier = this.options.verifier ?? (await this.startVerifier(syncVerifier));

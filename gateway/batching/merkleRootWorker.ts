@@ -1,7 +1,10 @@
 // Worker entry: builds the Merkle root of a batch off the main thread. Loaded by Node's own type
 // stripping (no TS loader in workers), so it imports protocol/ by relative path with .ts extensions.
 import { parentPort } from "node:worker_threads";
+import { prepareHashes } from "../../protocol/hashes.ts";
 import { MessageMerkleTree } from "../../protocol/merkle.ts";
+
+await prepareHashes(); // requests wait in the port's queue meanwhile
 
 type Request = { id: number; ids: Uint8Array; count: number };
 

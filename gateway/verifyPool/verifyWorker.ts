@@ -2,7 +2,7 @@
 // protocol verifier. A worker_threads entry point; Node strips the types itself (Node >= 22.18).
 import { parentPort, workerData } from "node:worker_threads";
 import { Point } from "@noble/secp256k1";
-import { type Address, bytesEqual, nobleVerifier, type SignatureVerifier } from "#protocol";
+import { type Address, bytesEqual, nobleVerifier, prepareHashes, type SignatureVerifier } from "#protocol";
 import { nativeVerifier } from "#protocol/native";
 import { Refusal } from "../errors.ts";
 import { checkReading } from "../ingest/checkReading.ts";
@@ -30,6 +30,8 @@ function expandedKey(device: string, compressed: Uint8Array): Uint8Array {
   expanded.set(device, { compressed: compressed.slice(), key });
   return key;
 }
+
+await prepareHashes(); // requests wait in the port's queue meanwhile
 
 parentPort!.on("message", (request: VerifyRequest) => {
   const started = process.hrtime.bigint();
