@@ -50,6 +50,7 @@ export {
   processMerkleProof,
   verifyMerkleProof,
 } from "./merkle.ts";
+export { createNobleTableVerifier, type NobleTableVerifierOptions } from "./nobleTableVerifier.ts";
 export { nobleVerifier, signDigest } from "./nobleVerifier.ts";
 export {
   ANCHOR_STATUSES,

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import {
+  createNobleTableVerifier,
   deviceIdentityFromPrivateKey,
   nobleVerifier,
   publicKeyFromPrivateKey,
+  SECP256K1_N,
   sha256,
   signDigest,
   toHighS,
@@ -19,17 +21,24 @@ const keyArb = fc.uint8Array({ minLength: 32, maxLength: 32 }).filter((k) => {
   }
 });
 
+// Small cache so that the property runs exercise hits, misses, a full cache and eviction.
+let clock = 0;
+const tableVerifier = createNobleTableVerifier({ maxKeys: 2, idleMs: 1000, now: () => clock });
+
 function agree(digest: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
+  clock += 300;
   const a = nobleVerifier.verify(digest, signature, publicKey);
   const b = nativeVerifier.verify(digest, signature, publicKey);
-  expect({ native: b, digest: Buffer.from(digest).toString("hex") }).toEqual({
+  const c = tableVerifier.verify(digest, signature, publicKey);
+  expect({ native: b, table: c, digest: Buffer.from(digest).toString("hex") }).toEqual({
     native: a,
+    table: a,
     digest: Buffer.from(digest).toString("hex"),
   });
   return a;
 }
 
-describe("native and noble verifiers", () => {
+describe("native, noble and noble-table verifiers", () => {
   it("both accept every valid low-S signature", () => {
     fc.assert(
       fc.property(keyArb, fc.uint8Array({ maxLength: 100 }), (key, data) => {
@@ -78,5 +87,28 @@ describe("native and noble verifiers", () => {
     const sig = signDigest(digest, id.privateKey);
     expect(agree(digest, sig, id.publicKey)).toBe(true);
     expect(agree(digest, toHighS(sig), id.publicKey)).toBe(false);
+  });
+
+  it("agree when the digest is 0 or n (u1 = 0) and when it exceeds n", () => {
+    const id = deviceIdentityFromPrivateKey(new Uint8Array(32).fill(6));
+    const n = Uint8Array.from(Buffer.from(SECP256K1_N.toString(16), "hex"));
+    for (const digest of [new Uint8Array(32), n, new Uint8Array(32).fill(0xff)]) {
+      expect(agree(digest, signDigest(digest, id.privateKey), id.publicKey)).toBe(true);
+    }
+  });
+
+  it("noble-table verifies more keys than it caches, and a key evicted after idling still verifies", () => {
+    let now = 0;
+    const verifier = createNobleTableVerifier({ maxKeys: 2, idleMs: 10_000, now: () => now });
+    const ids = [7, 8, 9, 10, 11].map((b) => deviceIdentityFromPrivateKey(new Uint8Array(32).fill(b)));
+    for (let round = 0; round < 3; round++) {
+      for (const id of ids) {
+        now += round === 1 ? 20_000 : 1; // round 1: every cached key has idled, so the cache turns over
+        const digest = sha256(new Uint8Array([round, ids.indexOf(id)]));
+        const sig = signDigest(digest, id.privateKey);
+        expect(verifier.verify(digest, sig, id.publicKey)).toBe(true);
+        expect(verifier.verify(digest, sig, ids[(ids.indexOf(id) + 1) % ids.length]!.publicKey)).toBe(false);
+      }
+    }
   });
 });

@@ -119,6 +119,9 @@ describe("VerifyPool (noble fallback)", () => {
       forged[forged.length - 50]! ^= 1;
       expect(await refusalCode(pool.verify(good, alice.address, alice.publicKey))).toBe("accepted");
       expect(await refusalCode(pool.verify(forged, alice.address, alice.publicKey))).toBe("BAD_SIGNATURE");
+      // Again, now that the worker holds alice's precomputed key table.
+      expect(await refusalCode(pool.verify(reading(2), alice.address, alice.publicKey))).toBe("accepted");
+      expect(await refusalCode(pool.verify(forged, alice.address, alice.publicKey))).toBe("BAD_SIGNATURE");
     } finally {
       await pool.close();
     }
