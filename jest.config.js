@@ -23,6 +23,10 @@ const common = {
 };
 
 export default {
+  // Some suites start gateways, worker pools, child processes and sockets, or sign thousands of readings:
+  // Jest's default of 5 s per test and per hook is too short on a loaded 2-vCPU CI machine. A hang
+  // detector, not a speed requirement. (A global option: Jest ignores it inside a project.)
+  testTimeout: 30_000,
   projects: [
     {
       ...common,
