@@ -49,7 +49,8 @@ function device(overrides: Partial<SimDeviceOptions> = {}): SimDevice {
   devices.push(d);
   return d;
 }
-const until = async (condition: () => boolean, timeoutMs = 3000) => {
+// Generous: these only wait for things that must happen, and a loaded CI machine can stall for seconds.
+const until = async (condition: () => boolean, timeoutMs = 10_000) => {
   const end = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > end) throw new Error("condition not met in time");
@@ -85,7 +86,8 @@ describe("SimDevice", () => {
     broker.holdAcks = true;
     const d = device();
     await d.start();
-    await until(() => d.stats().produced >= 10);
+    // Ten readings signed and the window's worth received (the CONNECT may finish after the first readings).
+    await until(() => d.stats().produced >= 10 && broker.publishes.length >= 4);
     expect(readingsOf(broker.publishes).map((r) => r.seq)).toEqual([1, 2, 3, 4]); // the window is full
     broker.holdAcks = false;
     broker.dropConnections();
@@ -173,12 +175,16 @@ describe("SimDevice", () => {
       setTimeout(() => b.dropConnections(), 10);
       return false;
     };
-    const d = device();
+    const sensors = createSensorSuite({ sensors: { temperature: {} }, periodS: 0.02 }, createPrng(1));
+    const d = device({ sensors });
     await d.start();
     await until(() => d.stats().halted);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // a reading already being written may land
+    const sampled = sensors.taken; // the halt stops the sampler at once: no reading is taken after it
+    // Readings taken before the halt may still be being signed and written: wait until all of them landed.
+    await until(() => d.stats().produced + d.stats().skipped === sampled);
     const produced = d.stats().produced;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // 15 sampling periods, 3+ reconnect delays
+    expect(sensors.taken).toBe(sampled);
     expect(d.stats().produced).toBe(produced);
     expect(broker.connects).toHaveLength(1);
   });
@@ -187,7 +193,7 @@ describe("SimDevice", () => {
     const d = device({ maxBuffered: 3 });
     await broker.close(); // nobody to talk to
     await d.start();
-    await until(() => d.stats().skipped >= 3);
+    await until(() => d.stats().skipped >= 3 && d.stats().connectFailures >= 1);
     expect(d.stats()).toMatchObject({ produced: 3, buffered: 3, acknowledged: 0 });
     expect(d.stats().connectFailures).toBeGreaterThanOrEqual(1);
     broker = await FakeBroker.start(); // for afterEach
