@@ -107,12 +107,17 @@ export class CompromisedDevice {
     };
   }
 
+  /**
+   * Stops after the attempt under way: that one runs to its end (its refusal, or the attempt timeout).
+   * Cut short, it could leave a reading sent but neither acknowledged nor refused (the connection closed
+   * under its PUBLISH), and the counts would no longer add up.
+   */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    this.lifetime.abort();
-    await this.options.client.close();
+    this.lifetime.abort(); // ends the pause between attempts
     await this.running;
+    await this.options.client.close();
   }
 
   private async run(): Promise<void> {

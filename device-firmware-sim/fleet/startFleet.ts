@@ -48,6 +48,8 @@ export type Fleet = {
   readonly durationMs: number;
   /** Resolves when the duration is over: sampling has stopped; buffered readings keep draining until stop(). */
   readonly finished: Promise<void>;
+  /** Ends the run now rather than at the end of the duration, as if it were over (`finished` resolves). */
+  end(): void;
   /** Sent, acknowledged, buffered and refused (by reason), per device and in total. */
   stats(): FleetStats;
   /**
@@ -221,6 +223,7 @@ export async function startFleet(options: StartFleetOptions): Promise<Fleet> {
     startedAt,
     durationMs,
     finished,
+    end: finish,
     stats: () => summarizeStats([...honest.map((d) => d.stats()), ...rogues.map((r) => r.stats())]),
     drain: async (timeoutMs, labels) => {
       let timer: NodeJS.Timeout | undefined;
