@@ -51,7 +51,7 @@ function connectOptions(identity: DeviceIdentity, overrides: { iat?: number; kee
     username: identity.address,
     password: signConnectToken(identity, iat),
     keepaliveS: overrides.keepaliveS ?? 30,
-    connectTimeoutMs: 5000,
+    connectTimeoutMs: 15_000,
   };
 }
 
@@ -149,12 +149,14 @@ describe.each(CLIENT_KINDS)("the %s client against the gateway", (kind) => {
 
   it("keeps an idle connection alive past 1.5 keep-alive periods (PINGREQ)", async () => {
     const device = await newDevice();
-    const client = await connected(kind, device, 1);
+    // 2 s, not 1 s: the client pings after 1.5-2 s idle and the gateway drops it after 3 s, so an event-loop
+    // stall of a loaded machine needs to exceed a second, not half of one, to fake a missed ping.
+    const client = await connected(kind, device, 2);
     let closed = false;
     client.once("close", () => {
       closed = true;
     });
-    await new Promise((resolve) => setTimeout(resolve, 2200));
+    await new Promise((resolve) => setTimeout(resolve, 3500)); // past the gateway's 1.5 × 2 s
     expect(closed).toBe(false);
     await client.publish(readings(device), preSignReadings(device, 1).messages[0]!);
   });

@@ -36,7 +36,7 @@ describe.each(CLIENT_KINDS)("loadDrive on the %s client", (client) => {
       expect(stored).toHaveLength(120);
       expect(chainProblems(stored)).toEqual([]);
     }
-  }, 20_000);
+  }, 60_000);
 });
 
 describe("loadDrive", () => {
