@@ -32,9 +32,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+async function waitForPort(port: number, alive: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && alive()) {
     const ok = await new Promise<boolean>((resolve) => {
       const socket = netConnect({ host: "127.0.0.1", port });
       socket.once("connect", () => {
@@ -71,25 +71,39 @@ const PER_DEVICE = 250;
   const gateways: GatewayChild[] = [];
 
   beforeAll(async () => {
-    const port = await freePort();
-    const config = join(dir, "mosquitto.conf");
-    writeFileSync(
-      config,
-      [
-        `listener ${port} 127.0.0.1`,
-        "allow_anonymous true",
-        "persistence false",
-        // A stopped gateway's sessions hold its share of readings until it is back: do not drop any.
-        "max_queued_messages 0",
-        "log_dest stderr",
-        "log_type error",
-        "",
-      ].join("\n"),
-    );
-    mosquitto = spawn(MOSQUITTO, ["-c", config], { stdio: ["ignore", "ignore", "inherit"] });
-    await waitForPort(port);
-    url = `mqtt://127.0.0.1:${port}`;
-  });
+    // The port is free when picked but Mosquitto binds it only later: should another process take it
+    // meanwhile, Mosquitto exits at once ("Address already in use") and the next attempt picks another.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const config = join(dir, "mosquitto.conf");
+      writeFileSync(
+        config,
+        [
+          `listener ${port} 127.0.0.1`,
+          "allow_anonymous true",
+          "persistence false",
+          // A stopped gateway's sessions hold its share of readings until it is back: do not drop any.
+          "max_queued_messages 0",
+          "log_dest stderr",
+          "log_type error",
+          "",
+        ].join("\n"),
+      );
+      const child = spawn(MOSQUITTO, ["-c", config], { stdio: ["ignore", "ignore", "inherit"] });
+      mosquitto = child;
+      try {
+        await waitForPort(port, () => child.exitCode === null && child.signalCode === null);
+        // Listening, and it is Mosquitto that listens (it would have exited otherwise).
+        await new Promise((r) => setTimeout(r, 200));
+        if (child.exitCode !== null) throw new Error(`mosquitto exited with ${child.exitCode}`);
+        url = `mqtt://127.0.0.1:${port}`;
+        return;
+      } catch (error) {
+        child.kill("SIGKILL");
+        if (attempt >= 3) throw error;
+      }
+    }
+  }, 60_000);
 
   afterAll(async () => {
     for (const g of gateways) g.child.kill("SIGKILL");

@@ -30,8 +30,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** Sends bytes on a fresh connection and reports whether the gateway closed it within `ms`. */
-async function send(bytes: Uint8Array[] | Uint8Array, ms = 1500): Promise<"closed" | "open"> {
+/**
+ * Sends bytes on a fresh connection and reports whether the gateway closed it within `ms` (by default a
+ * generous bound for connections that must be closed: the gateway does it at once, a loaded machine late).
+ */
+async function send(bytes: Uint8Array[] | Uint8Array, ms = 10_000): Promise<"closed" | "open"> {
   const socket = await rawSocket(t.port);
   for (const chunk of Array.isArray(bytes) ? bytes : [bytes]) socket.write(chunk);
   const outcome = await closedWithin(socket, ms);
@@ -71,7 +74,7 @@ describe("the frame guard in front of aedes", () => {
     await new Promise((resolve) => socket.once("data", resolve)); // CONNACK
     const big = publishPacket(`devices/${alice.address}/readings`, new Uint8Array(4096 + 300));
     socket.write(big.subarray(0, 10)); // the fixed header and a little: enough to be refused
-    expect(await closedWithin(socket, 1500)).toBe("closed");
+    expect(await closedWithin(socket, 10_000)).toBe("closed");
     await bobStillPublishes(1);
     expect(await t.store.listDeviceMessages(alice.address)).toEqual([]);
   });
@@ -230,7 +233,9 @@ describe("randomly mutated sessions", () => {
           ]);
           const mutated = mutate(session, random);
           const cut = Math.floor(random() * mutated.length);
-          return send([mutated.subarray(0, cut), mutated.subarray(cut)], 300);
+          // Closing takes ~40 ms (p99 ~170 ms with a CPU burner); a session still open after 1 s is one
+          // the gateway keeps. Each batch waits that long for its open sessions, so keep it short.
+          return send([mutated.subarray(0, cut), mutated.subarray(cut)], 1000);
         }),
       );
       closed += outcomes.filter((o) => o === "closed").length;
@@ -242,5 +247,5 @@ describe("randomly mutated sessions", () => {
     expect(stored.length).toBeGreaterThan(0);
     // Most mutations break the session; the gateway closed those connections rather than keep them open.
     expect(closed).toBeGreaterThan(cases / 2);
-  }, 60_000);
+  }, 90_000);
 });
