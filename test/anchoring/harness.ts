@@ -41,8 +41,20 @@ export type ChainFixture = {
 export async function startChainFixture(
   options: { chainId?: number; port?: number } = {},
 ): Promise<ChainFixture> {
-  const port = options.port ?? (await freePort());
-  const chain = await startLocalChain({ port, ...(options.chainId ? { chainId: options.chainId } : {}) });
+  const chainIdOption = options.chainId ? { chainId: options.chainId } : {};
+  let port = options.port ?? (await freePort());
+  let chain: LocalChain;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      chain = await startLocalChain({ port, ...chainIdOption });
+      break;
+    } catch (error) {
+      // The port was free when picked, but the node binds it only later: another process may have taken
+      // it meanwhile. Pick another one (unless the caller asked for this very port).
+      if (options.port !== undefined || attempt >= 3 || !/EADDRINUSE/.test(String(error))) throw error;
+      port = await freePort();
+    }
+  }
   const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, {
     staticNetwork: true,
     pollingInterval: 100,

@@ -1,38 +1,49 @@
-import { connect, createServer, type Server, type Socket } from "node:net";
-import { freePort } from "../../cli/demo/freePort.ts";
+import { connect, createServer, type Socket } from "node:net";
 
-/** A TCP proxy on loopback that a test can take down (refusing connections) and bring back up. */
+/**
+ * A TCP proxy on loopback that a test can take down (connections are cut at once) and bring back up.
+ * It keeps listening while down and drops what it accepts: closing and re-listening on the same port
+ * would let another process take the port in between, and a proxy picking a free port before listening
+ * on it could lose it the same way.
+ */
 export async function startToggleProxy(
   targetPort: number,
 ): Promise<{ url: string; down(): Promise<void>; up(): Promise<void>; close(): Promise<void> }> {
-  const port = await freePort();
   const sockets = new Set<Socket>();
-  let server: Server | undefined;
-  const up = () =>
-    new Promise<void>((resolve) => {
-      server = createServer((client) => {
-        const upstream = connect(targetPort, "127.0.0.1");
-        sockets.add(client).add(upstream);
-        client.pipe(upstream).pipe(client);
-        const end = () => {
-          client.destroy();
-          upstream.destroy();
-          sockets.delete(client);
-          sockets.delete(upstream);
-        };
-        client.on("error", end).on("close", end);
-        upstream.on("error", end).on("close", end);
-      });
-      server.listen(port, "127.0.0.1", () => resolve());
-    });
-  const down = () =>
-    new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      sockets.clear();
-      if (!server) return resolve();
-      server.close(() => resolve());
-      server = undefined;
-    });
-  await up();
-  return { url: `http://127.0.0.1:${port}`, down, up, close: down };
+  let isUp = true;
+  const server = createServer((client) => {
+    if (!isUp) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(targetPort, "127.0.0.1");
+    sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on("error", end).on("close", end);
+    upstream.on("error", end).on("close", end);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  const down = async () => {
+    isUp = false;
+    for (const s of sockets) s.destroy();
+    sockets.clear();
+  };
+  const up = async () => {
+    isUp = true;
+  };
+  const close = async () => {
+    await down();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { url: `http://127.0.0.1:${port}`, down, up, close };
 }
