@@ -7,8 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import mqtt from "mqtt";
-import { freePort } from "../../cli/demo/freePort.ts";
-import { type Stack, startStack } from "../../cli/demo/startStack.ts";
+import type { Stack } from "../../cli/demo/startStack.ts";
 import {
   decodeCbor,
   fromHex,
@@ -22,6 +21,7 @@ import {
   toHex,
 } from "../independent-device/device.mjs";
 import { runNode } from "./runNode.ts";
+import { startStackOnFreePorts } from "./startStackOnFreePorts.ts";
 
 jest.setTimeout(180_000);
 
@@ -83,15 +83,12 @@ async function waitForAnchoredBundle(
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "sealtrail-indep-device-"));
-  stack = await startStack({
+  ({ stack } = await startStackOnFreePorts({
     dataDir: dir,
-    httpPort: await freePort(),
-    mqttPort: await freePort(),
-    rpcPort: await freePort(),
     batchMaxAgeMs: 500,
     finalityDepth: 2,
     intervalMiningMs: 500,
-  });
+  }));
 });
 
 afterAll(async () => {

@@ -15,15 +15,15 @@ import {
   signConnectToken,
   signReading,
 } from "#protocol";
-import { freePort } from "../../cli/demo/freePort.ts";
 import { type Stack, startStack } from "../../cli/demo/startStack.ts";
 import { runNode } from "./runNode.ts";
+import { type StackPorts, startStackOnFreePorts } from "./startStackOnFreePorts.ts";
 
 jest.setTimeout(180_000);
 
 const device = deviceIdentityFromPrivateKey(keccak256(new TextEncoder().encode("EXAMPLE key e2e device")));
 let dir: string;
-let ports: { httpPort: number; mqttPort: number; rpcPort: number };
+let ports: StackPorts;
 let stack: Stack;
 
 async function connectDevice(id: DeviceIdentity, url: string): Promise<MqttClient> {
@@ -64,14 +64,12 @@ const anchoredOn = (b: ProofBundle, chainId: number) =>
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "sealtrail-e2e-"));
-  ports = { httpPort: await freePort(), mqttPort: await freePort(), rpcPort: await freePort() };
-  stack = await startStack({
+  ({ stack, ports } = await startStackOnFreePorts({
     dataDir: dir,
-    ...ports,
     batchMaxAgeMs: 500,
     finalityDepth: 2,
     intervalMiningMs: 500,
-  });
+  }));
 });
 
 afterAll(async () => {
