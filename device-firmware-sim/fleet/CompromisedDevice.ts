@@ -47,6 +47,7 @@ export class CompromisedDevice {
   private state: DeviceState | undefined;
   private running: Promise<void> | undefined;
   private closing = false;
+  private closed: Promise<void> | undefined;
   private readonly lifetime = new AbortController();
   private attempt = 0;
   private online = false;
@@ -110,14 +111,17 @@ export class CompromisedDevice {
   /**
    * Stops after the attempt under way: that one runs to its end (its refusal, or the attempt timeout).
    * Cut short, it could leave a reading sent but neither acknowledged nor refused (the connection closed
-   * under its PUBLISH), and the counts would no longer add up.
+   * under its PUBLISH), and the counts would no longer add up. Every call resolves once it is done, the
+   * first as the later ones: stats read after any of them are final.
    */
-  async close(): Promise<void> {
-    if (this.closing) return;
-    this.closing = true;
-    this.lifetime.abort(); // ends the pause between attempts
-    await this.running;
-    await this.options.client.close();
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.closing = true;
+      this.lifetime.abort(); // ends the pause between attempts
+      await this.running;
+      await this.options.client.close();
+    })();
+    return this.closed;
   }
 
   private async run(): Promise<void> {
