@@ -29,7 +29,10 @@ function startHardhatNode(): Promise<{ child: ChildProcess; url: string }> {
   );
   return new Promise((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => reject(new Error(`hardhat node did not start:\n${output}`)), 90_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL"); // a node left running would slow down every suite after this one
+      reject(new Error(`hardhat node did not start:\n${output}`));
+    }, 90_000);
     const onData = (data: Buffer) => {
       output += data.toString();
       const url = /JSON-RPC server at (http:\/\/[\d.]+:\d+)\//.exec(output)?.[1];

@@ -2,6 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { bytesToHex, type DeviceIdentity } from "#protocol";
 
+/** Generous: a gateway is READY in about a second, but a loaded CI machine can take much longer. */
+const READY_TIMEOUT_MS = 60_000;
+
 export type GatewayChild = { child: ChildProcess; port: number; exited: Promise<number | null> };
 
 /**
@@ -31,15 +34,24 @@ export async function spawnGateway(
     stderr += d.toString();
   });
   const port = await new Promise<number>((resolve, reject) => {
+    // Not left running if it never gets ready: the caller only learns of (and cleans up) a READY child.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`gateway process not READY within ${READY_TIMEOUT_MS} ms:\n${stderr}`));
+    }, READY_TIMEOUT_MS);
     let out = "";
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
       const match = /READY (\d+)/.exec(out);
-      if (match) resolve(Number(match[1]));
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
     });
-    void exited.then((code) =>
-      reject(new Error(`gateway process exited (${code}) before READY:\n${stderr}`)),
-    );
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway process exited (${code}) before READY:\n${stderr}`));
+    });
   });
   return { child, port, exited };
 }
