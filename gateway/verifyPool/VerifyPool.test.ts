@@ -128,6 +128,48 @@ describe("VerifyPool (noble fallback)", () => {
   });
 });
 
+describe("VerifyPool (noble fallback, 2 workers)", () => {
+  type Internals = { slots: { dead: boolean }[]; send(slot: unknown, jobs: { device: string }[]): void };
+
+  it("sends each device to one worker, so a key's table is built once, and verifies every reading", async () => {
+    const pool = new VerifyPool({ size: 2, verifier: "noble", maxMessageBytes: 4096 });
+    await pool.start();
+    const internals = pool as unknown as Internals;
+    const send = internals.send.bind(pool);
+    const workersOf = new Map<string, Set<number>>();
+    internals.send = (slot, jobs) => {
+      for (const job of jobs) {
+        const seen = workersOf.get(job.device) ?? new Set<number>();
+        seen.add(internals.slots.indexOf(slot as never));
+        workersOf.set(job.device, seen);
+      }
+      send(slot, jobs);
+    };
+    try {
+      const devices = Array.from({ length: 12 }, (_, i) => example(`pool noble ${i}`));
+      const verdicts = await Promise.all(
+        // Interleaved (every device's seq 1, then every seq 2…): an even split would scatter devices.
+        [1, 2, 3].flatMap((seq) =>
+          devices.map((d) => refusalCode(pool.verify(reading(seq, d), d.address, d.publicKey))),
+        ),
+      );
+      expect(verdicts).toEqual(new Array(36).fill("accepted"));
+      expect([...workersOf.values()].every((workers) => workers.size === 1)).toBe(true);
+      expect(new Set([...workersOf.values()].flatMap((w) => [...w]))).toEqual(new Set([0, 1]));
+
+      // A device whose worker is down goes to the next live one rather than waiting for it.
+      const onZero = devices.find((d) => workersOf.get(d.address)!.has(0))!;
+      internals.slots[0]!.dead = true;
+      expect(await refusalCode(pool.verify(reading(9, onZero), onZero.address, onZero.publicKey))).toBe(
+        "accepted",
+      );
+      expect(workersOf.get(onZero.address)).toEqual(new Set([0, 1]));
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe("VerifyPool lifecycle", () => {
   it("rejects pending and later readings once closed", async () => {
     const pool = new VerifyPool({ size: 1, verifier: "native", maxMessageBytes: 4096 });

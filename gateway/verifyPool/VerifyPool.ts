@@ -136,6 +136,10 @@ export class VerifyPool implements ReadingVerifier {
   /** Sends the queue to the idle workers, split evenly, at most `batchMax` each; the rest waits. */
   private flush(): void {
     if (this.queue.length === 0) return;
+    if (this.options.verifier === "noble") {
+      this.flushByDevice();
+      return;
+    }
     const idle = this.slots.filter(isIdle);
     if (idle.length === 0) return;
     const per = Math.min(this.options.batchMax, Math.ceil(this.queue.length / idle.length));
@@ -148,6 +152,29 @@ export class VerifyPool implements ReadingVerifier {
       } else jobs = this.queue.splice(0, per);
       this.send(slot, jobs);
     }
+  }
+
+  /**
+   * The noble workers keep a precomputed table per device key (~7–9 ms to build, ~0.1 MiB): each device
+   * goes to one worker (by its address; the next live one if that worker is down), so a key's table is
+   * built and held once, not once per worker. Jobs for a busy worker wait for it, in arrival order.
+   */
+  private flushByDevice(): void {
+    const n = this.slots.length;
+    const live = this.slots.filter((slot) => !slot.dead).length;
+    if (live === 0) return;
+    const bySlot: Job[][] = this.slots.map(() => []);
+    const rest: Job[] = [];
+    for (const job of this.queue) {
+      let index = (Number.parseInt(job.device.slice(-8), 16) || 0) % n;
+      while (this.slots[index]!.dead) index = (index + 1) % n;
+      const slot = this.slots[index]!;
+      const batch = bySlot[index]!;
+      if (isIdle(slot) && batch.length < this.options.batchMax) batch.push(job);
+      else rest.push(job);
+    }
+    this.queue = rest;
+    for (let i = 0; i < n; i++) if (bySlot[i]!.length > 0) this.send(this.slots[i]!, bySlot[i]!);
   }
 
   private send(slot: Slot, jobs: Job[]): void {
