@@ -8,7 +8,8 @@ secp.hashes.sha256 = sha256;
 secp.hashes.hmacSha256 = (key, msg) => hmac(sha256, key, msg);
 
 /**
- * Portable verifier in pure JavaScript (@noble/secp256k1): the CLI and browser use it. ~550 verifies/s here.
+ * Portable verifier in pure JavaScript (@noble/secp256k1): the CLI and browser use it. ~350 verifies/s on one
+ * core here (bench:protocol); the gateway's noble fallback uses {@link createNobleTableVerifier} instead.
  * @example nobleVerifier.verify(digest, signature, publicKey) // true or false
  */
 export const nobleVerifier: SignatureVerifier = {
