@@ -53,6 +53,21 @@ describe("Merkle trees (OpenZeppelin StandardMerkleTree standard-v1, bytes32 lea
     );
   });
 
+  it("finds a leaf whatever the case of the hex id, and refuses ids that are not 32-byte hex", () => {
+    const ids = Array.from({ length: 257 }, (_, i) =>
+      bytesToHex(new Uint8Array(32).fill(i % 256).fill(i >> 8, 0, 1)),
+    );
+    const tree = MessageMerkleTree.build(ids);
+    for (const id of ids) {
+      expect(tree.has(id)).toBe(true);
+      expect(tree.getProof(id.toUpperCase().replace("0X", "0x") as Hex)).toEqual(tree.getProof(id));
+    }
+    for (const bad of ["0x", "0x1234", "not hex", `${ids[0]}00`]) {
+      expect(tree.has(bad as Hex)).toBe(false);
+      expect(() => tree.getProof(bad as Hex)).toThrow(/not a leaf/);
+    }
+  });
+
   it("rejects a proof with one sibling changed or removed", () => {
     const ids = Array.from({ length: 17 }, (_, i) => bytesToHex(new Uint8Array(32).fill(i + 1)));
     const tree = MessageMerkleTree.build(ids);

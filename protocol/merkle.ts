@@ -42,8 +42,6 @@ export class MessageMerkleTree {
   /** Number of leaves. */
   readonly size: number;
   private readonly nodes: Uint8Array;
-  /** messageId hex -> node index, built on first proof request. */
-  private index: Map<string, number> | undefined;
   private readonly ids: readonly Uint8Array[];
 
   private constructor(ids: readonly Uint8Array[], nodes: Uint8Array) {
@@ -67,9 +65,15 @@ export class MessageMerkleTree {
     }
     const order = new Uint32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((x, y) =>
-      compareBytes(leaves.subarray(x * 32, x * 32 + 32), leaves.subarray(y * 32, y * 32 + 32)),
-    );
+    // By each leaf's first 4 bytes, then in place: a comparator building two subarrays per call took a
+    // quarter of a million-leaf build.
+    const prefix = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const o = i * 32;
+      prefix[i] =
+        ((leaves[o]! << 24) | (leaves[o + 1]! << 16) | (leaves[o + 2]! << 8) | leaves[o + 3]!) >>> 0;
+    }
+    order.sort((x, y) => prefix[x]! - prefix[y]! || compare32At(leaves, x * 32, leaves, y * 32));
 
     const total = 2 * n - 1;
     const nodes = new Uint8Array(total * 32);
@@ -101,7 +105,7 @@ export class MessageMerkleTree {
 
   /** True when the tree holds this message id. */
   has(messageId: Hex): boolean {
-    return this.lookup().has(messageId.toLowerCase());
+    return this.nodeIndexOf(messageId) !== undefined;
   }
 
   /**
@@ -110,7 +114,7 @@ export class MessageMerkleTree {
    * @example tree.getProof(id) // ["0x…", …]
    */
   getProof(messageId: Hex): Hex[] {
-    const at = this.lookup().get(messageId.toLowerCase());
+    const at = this.nodeIndexOf(messageId);
     validateArgument(at !== undefined, "message id is not a leaf of this tree", { messageId });
     const proof: Hex[] = [];
     for (let i = at; i > 0; i = (i - 1) >> 1) {
@@ -120,14 +124,39 @@ export class MessageMerkleTree {
     return proof;
   }
 
-  private lookup(): Map<string, number> {
-    if (!this.index) {
-      const total = 2 * this.size - 1;
-      this.index = new Map();
-      for (let i = 0; i < this.size; i++) this.index.set(bytesToHex(this.ids[i]!), total - 1 - i);
+  /**
+   * The node index of a message's leaf: a binary search for its leaf hash among the sorted leaves, so no
+   * id → index map is needed (building one took ~4 s and ~0.1 GiB at a million leaves).
+   */
+  private nodeIndexOf(messageId: Hex): number | undefined {
+    let id: Uint8Array;
+    try {
+      id = hexToBytes(messageId, 32);
+    } catch {
+      return undefined;
     }
-    return this.index;
+    const leaf = merkleLeafHash(id);
+    const last = 2 * this.size - 2; // sorted leaf i is node last - i
+    let lo = 0;
+    let hi = this.size - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = compare32At(leaf, 0, this.nodes, (last - mid) * 32);
+      if (c === 0) return compareBytes(this.ids[mid]!, id) === 0 ? last - mid : undefined;
+      if (c < 0) hi = mid - 1;
+      else lo = mid + 1;
+    }
+    return undefined;
   }
+}
+
+/** Compares the 32 bytes of `a` at `offsetA` with those of `b` at `offsetB`, as unsigned big-endian numbers. */
+function compare32At(a: Uint8Array, offsetA: number, b: Uint8Array, offsetB: number): number {
+  for (let i = 0; i < 32; i++) {
+    const d = a[offsetA + i]! - b[offsetB + i]!;
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 /**
