@@ -68,6 +68,9 @@ export class Batcher extends EventEmitter<{ sealed: [BatchRecord] }> {
       metrics.batchesSealed.inc();
       logger.info({ batchId: batch.id, size: batch.size, root: batch.root }, "batch sealed");
       this.emit("sealed", batch);
+      // A backlog of due batches (after downtime, or with a small maxSize) must not hold the event loop:
+      // the store's calls may settle at once, and a loop of microtasks would starve every socket.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     metrics.unbatched.set((await store.unbatchedSummary(maxSize)).count);
   }
