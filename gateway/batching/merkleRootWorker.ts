@@ -3,7 +3,9 @@
 import { parentPort } from "node:worker_threads";
 import { prepareHashes } from "../../protocol/hashes.ts";
 import { MessageMerkleTree } from "../../protocol/merkle.ts";
+import { lowerThreadPriority } from "./threadPriority.ts";
 
+lowerThreadPriority(); // a seal takes what the verify pool and the event loop leave
 await prepareHashes(); // requests wait in the port's queue meanwhile
 
 type Request = { id: number; ids: Uint8Array; count: number };
