@@ -347,7 +347,7 @@ for (const leaves of PARAMETERS.merkleLeaves) {
   merkle.push(row);
   console.log(
     `  ${fmt(leaves).padStart(9)} leaves: build ${fmt(row.buildMs)} ms (${fmt(row.leavesPerSecond)} leaves/s); ` +
-      `${row.proofs} getProof ${fmt(row.proofsMs)} ms, of which the first (index build) ${fmt(row.firstProofMs)} ms; ` +
+      `${row.proofs} getProof ${fmt(row.proofsMs)} ms, of which the first ${fmt(row.firstProofMs)} ms; ` +
       `peak RSS ${fmt(row.peakRssMiB)} MiB; cpu ${row.cpuShare}`,
   );
 }
