@@ -5,6 +5,7 @@ export { MIN_ADMIN_TOKEN_LENGTH } from "./middleware/index.ts";
 export {
   BatchTreeCache,
   type BuildProofBundleContext,
+  buildBatchTree,
   buildProofBundle,
   type DeviceJson,
   deviceToJson,

@@ -68,6 +68,26 @@ describe("Merkle trees (OpenZeppelin StandardMerkleTree standard-v1, bytes32 lea
     }
   });
 
+  it("survives toParts/fromParts (a move between threads) with its root and proofs, and refuses bad sizes", () => {
+    fc.assert(
+      fc.property(idsArb, (ids) => {
+        const tree = MessageMerkleTree.build(ids);
+        const { ids: sortedIds, nodes } = tree.toParts();
+        const moved = MessageMerkleTree.fromParts(sortedIds, nodes);
+        expect(moved.root).toBe(tree.root);
+        for (const id of ids) expect(moved.getProof(id)).toEqual(tree.getProof(id));
+      }),
+      { numRuns: 50 },
+    );
+    const { ids, nodes } = MessageMerkleTree.build([
+      `0x${"11".repeat(32)}`,
+      `0x${"22".repeat(32)}`,
+    ]).toParts();
+    expect(() => MessageMerkleTree.fromParts(ids.subarray(0, 40), nodes)).toThrow(/32-byte/);
+    expect(() => MessageMerkleTree.fromParts(ids, nodes.subarray(32))).toThrow(/2n-1/);
+    expect(() => MessageMerkleTree.fromParts(new Uint8Array(0), new Uint8Array(0))).toThrow(/at least one/);
+  });
+
   it("rejects a proof with one sibling changed or removed", () => {
     const ids = Array.from({ length: 17 }, (_, i) => bytesToHex(new Uint8Array(32).fill(i + 1)));
     const tree = MessageMerkleTree.build(ids);

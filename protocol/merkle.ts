@@ -93,6 +93,30 @@ export class MessageMerkleTree {
     return new MessageMerkleTree(sortedIds, nodes);
   }
 
+  /**
+   * The tree as two flat buffers, to move it between threads (transfer their `buffer`s): the message ids in
+   * leaf order, 32 bytes each, and the 2n−1 nodes. {@link MessageMerkleTree.fromParts} takes them back.
+   * @example const { ids, nodes } = tree.toParts(); port.postMessage({ ids, nodes }, [ids.buffer, nodes.buffer])
+   */
+  toParts(): { ids: Uint8Array; nodes: Uint8Array } {
+    const ids = new Uint8Array(this.size * 32);
+    for (let i = 0; i < this.size; i++) ids.set(this.ids[i]!, i * 32);
+    return { ids, nodes: this.nodes.slice() };
+  }
+
+  /**
+   * A tree from the buffers {@link MessageMerkleTree.toParts} made, e.g. on a worker thread. Only the sizes
+   * are checked, not the hashes: callers compare the root with the one they expect.
+   * @example MessageMerkleTree.fromParts(reply.ids, reply.nodes).root
+   */
+  static fromParts(ids: Uint8Array, nodes: Uint8Array): MessageMerkleTree {
+    const n = ids.length / 32;
+    validateArgument(Number.isInteger(n) && n > 0, "ids must be whole 32-byte message ids, at least one");
+    validateArgument(nodes.length === (2 * n - 1) * 32, "a tree of n leaves has 2n-1 nodes of 32 bytes");
+    const sortedIds = Array.from({ length: n }, (_, i) => ids.subarray(i * 32, i * 32 + 32));
+    return new MessageMerkleTree(sortedIds, nodes);
+  }
+
   /** The root as 0x-hex. */
   get root(): Hex {
     return bytesToHex(this.nodes.subarray(0, 32));

@@ -6,12 +6,12 @@ import {
   invariant,
   LEAF_ENCODING,
   type MerkleSection,
-  MessageMerkleTree,
   PROOF_BUNDLE_FORMAT,
   type ProofBundle,
   parseProofBundle,
 } from "#protocol";
 import type { BatchTreeCache } from "./batchTreeCache.ts";
+import { buildBatchTree } from "./buildBatchTree.ts";
 import { resolveAnchors } from "./resolveAnchors.ts";
 
 export type BuildProofBundleContext = {
@@ -60,9 +60,7 @@ async function merkleSection(
 ): Promise<MerkleSection> {
   const batch = await store.getBatch(batchId);
   invariant(batch !== undefined, `message ${message.messageId} names batch ${batchId}, which is not stored`);
-  const tree = await trees.get(batchId, async () =>
-    MessageMerkleTree.build(await store.batchMessageIds(batchId)),
-  );
+  const tree = await trees.get(batchId, async () => buildBatchTree(await store.batchMessageIds(batchId)));
   invariant(
     tree.root === batch.root.toLowerCase(),
     `batch ${batchId}: root rebuilt from its messages ${tree.root} differs from the stored root ${batch.root}`,

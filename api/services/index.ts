@@ -1,4 +1,5 @@
 export { BatchTreeCache, DEFAULT_TREE_CACHE_SIZE } from "./batchTreeCache.ts";
+export { buildBatchTree, DEFAULT_OFF_THREAD_FROM } from "./buildBatchTree.ts";
 export { type BuildProofBundleContext, buildProofBundle } from "./buildProofBundle.ts";
 export { type DeviceJson, deviceToJson } from "./deviceToJson.ts";
 export { resolveAnchors } from "./resolveAnchors.ts";
