@@ -28,6 +28,7 @@ import {
   type SignedReading,
   signDigest,
   signReading,
+  splitMessageIds,
   verifyReading,
 } from "#protocol";
 import { nativeVerifier } from "#protocol/native";
@@ -288,8 +289,7 @@ const hashing = {
 const rssAfterMicro = peakRssMiB();
 
 function randomIds(n: number): Uint8Array[] {
-  const all = new Uint8Array(randomBytes(n * 32));
-  return Array.from({ length: n }, (_, i) => all.subarray(i * 32, i * 32 + 32));
+  return splitMessageIds(new Uint8Array(randomBytes(n * 32)));
 }
 
 console.log("\nMerkle batches (MessageMerkleTree, OZ standard-v1 bytes32)");

@@ -48,6 +48,7 @@ export {
   MessageMerkleTree,
   merkleLeafHash,
   processMerkleProof,
+  splitMessageIds,
   verifyMerkleProof,
 } from "./merkle.ts";
 export { createNobleTableVerifier, type NobleTableVerifierOptions } from "./nobleTableVerifier.ts";

@@ -37,6 +37,15 @@ function hashPair(a: Uint8Array, b: Uint8Array): Uint8Array {
   return keccak256(pairBuffer);
 }
 
+/**
+ * Views of `count` message ids stored back to back, 32 bytes each (no copy), e.g. a batch read or received
+ * as one buffer.
+ * @example MessageMerkleTree.build(splitMessageIds(packed))
+ */
+export function splitMessageIds(packed: Uint8Array, count = packed.length / 32): Uint8Array[] {
+  return Array.from({ length: count }, (_, i) => packed.subarray(i * 32, i * 32 + 32));
+}
+
 /** A built tree: one flat buffer of 2n-1 nodes of 32 bytes, in OpenZeppelin's layout. */
 export class MessageMerkleTree {
   /** Number of leaves. */
@@ -113,8 +122,7 @@ export class MessageMerkleTree {
     const n = ids.length / 32;
     validateArgument(Number.isInteger(n) && n > 0, "ids must be whole 32-byte message ids, at least one");
     validateArgument(nodes.length === (2 * n - 1) * 32, "a tree of n leaves has 2n-1 nodes of 32 bytes");
-    const sortedIds = Array.from({ length: n }, (_, i) => ids.subarray(i * 32, i * 32 + 32));
-    return new MessageMerkleTree(sortedIds, nodes);
+    return new MessageMerkleTree(splitMessageIds(ids, n), nodes);
   }
 
   /** The root as 0x-hex. */

@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { type Hex, MessageMerkleTree } from "#protocol";
+import { type Hex, MessageMerkleTree, splitMessageIds } from "#protocol";
 
 /** Builds batch roots: small batches inline, large ones on a worker thread so ingest never stalls. */
 export class MerkleRootBuilder {
@@ -16,8 +16,7 @@ export class MerkleRootBuilder {
   /** The root of `count` ids given as consecutive 32-byte runs (the buffer is transferred when off-thread). */
   build(ids: Uint8Array, count: number): Promise<Hex> {
     if (count < this.offThreadFrom) {
-      const leaves = Array.from({ length: count }, (_, i) => ids.subarray(i * 32, i * 32 + 32));
-      return Promise.resolve(MessageMerkleTree.build(leaves).root);
+      return Promise.resolve(MessageMerkleTree.build(splitMessageIds(ids, count)).root);
     }
     const worker = this.ensureWorker();
     const id = this.nextId++;
