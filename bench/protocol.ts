@@ -47,6 +47,7 @@ const PARAMETERS = {
   opsPerRound: {
     nativeVerify: 8_000,
     nobleVerify: 200,
+    nobleTableBuild: 20,
     nativeVerifyReading: 5_000,
     nobleVerifyReading: 200,
     nobleSignDigest: 1_000,
@@ -241,6 +242,23 @@ const signatures = {
     "ES256K verify, @noble/curves with a per-key table",
     ops.nobleVerify,
     verifyLoop(createNobleTableVerifier(), ops.nobleVerify),
+  ),
+  verifyNobleNoTable: throughput(
+    "ES256K verify, @noble/curves without a table",
+    ops.nobleVerify,
+    verifyLoop(createNobleTableVerifier({ maxKeys: 0 }), ops.nobleVerify),
+  ),
+  // A device's first reading on the noble fallback: a fresh verifier each time, so each verify builds a table.
+  verifyNobleFirstOfKey: throughput(
+    "ES256K first verify of a key (builds its table)",
+    ops.nobleTableBuild,
+    () => {
+      for (let i = 0; i < ops.nobleTableBuild; i++) {
+        const p = presigned[i % presigned.length]!;
+        if (!createNobleTableVerifier().verify(p.digest, p.signature, p.publicKey))
+          throw new Error("verify failed");
+      }
+    },
   ),
   verifyReadingNative: throughput(
     "verifyReading (decode + verify), native",

@@ -7,11 +7,11 @@ const Fn = Point.Fn;
 const HALF_N = Fn.ORDER >> 1n;
 
 export type NobleTableVerifierOptions = {
-  /** Most public keys with a precomputed table (~0.1 MiB each at window 4). */
+  /** Most public keys with a precomputed table (~0.1 MiB each at window 4); 0 builds none. */
   maxKeys?: number;
   /** A cached key unused this long may give its place to a new key once the cache is full. */
   idleMs?: number;
-  /** wNAF window of the per-key tables: 4 builds in ~14 ms and verifies ~2× faster than without. */
+  /** wNAF window of the per-key tables (4: figures in docs/benchmarks.md, bench:protocol). */
   window?: number;
   now?: () => number;
 };
@@ -25,8 +25,8 @@ function toBigInt(bytes: Uint8Array): bigint {
 /**
  * A pure-JavaScript ES256K verifier for a gateway that sees the same keys again and again: each public
  * key gets a precomputed multiples table (noble-curves' window method), which makes the `u2·Q` half of
- * the verification several times cheaper, and `u1·G` uses the generator's own table. Measured here:
- * ~735 µs per verify instead of ~1.5 ms (noble-curves) or ~2.9 ms (@noble/secp256k1). The cache is
+ * the verification several times cheaper, and `u1·G` uses the generator's own table (bench:protocol
+ * compares it with @noble/secp256k1 and with no table, and times a table's build). The cache is
  * bounded; keys beyond it are verified without a table. Same results as {@link nobleVerifier} and the
  * native verifier on every input (low-S only; false, never a throw, for anything that does not verify).
  * @example createNobleTableVerifier({ maxKeys: 1000 }).verify(digest, signature, publicKey)
@@ -51,6 +51,7 @@ export function createNobleTableVerifier(options: NobleTableVerifierOptions = {}
     }
     const point = Point.fromBytes(publicKey); // throws for a point not on the curve
     if (tables.size >= maxKeys) {
+      if (tables.size === 0) return point; // maxKeys 0: no tables at all
       const [oldestKey, oldest] = tables.entries().next().value as [string, Entry];
       // Evicting a key still in use would make two devices rebuild each other's tables forever.
       if (t - oldest.lastUsed < idleMs) return point;

@@ -97,6 +97,18 @@ describe("native, noble and noble-table verifiers", () => {
     }
   });
 
+  it("noble-table with maxKeys 0 keeps no tables and still verifies", () => {
+    const verifier = createNobleTableVerifier({ maxKeys: 0 });
+    const id = deviceIdentityFromPrivateKey(new Uint8Array(32).fill(12));
+    const digest = sha256(new Uint8Array([12]));
+    const sig = signDigest(digest, id.privateKey);
+    expect([verifier.verify(digest, sig, id.publicKey), verifier.verify(digest, sig, id.publicKey)]).toEqual([
+      true,
+      true,
+    ]);
+    expect(verifier.verify(digest, toHighS(sig), id.publicKey)).toBe(false);
+  });
+
   it("noble-table verifies more keys than it caches, and a key evicted after idling still verifies", () => {
     let now = 0;
     const verifier = createNobleTableVerifier({ maxKeys: 2, idleMs: 10_000, now: () => now });
