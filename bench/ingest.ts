@@ -68,7 +68,7 @@ const PARAMETERS = {
   closedWindow: Number(args["closed-window"]),
   warmupMs: Number(args.warmup),
   /**
-   * The noble workers build a precomputed table per device key on its first reading (7–9 ms each, 1,000
+   * The noble workers build a precomputed table per device key on its first reading (~14 ms each, 1,000
    * devices): a longer warm-up so that the measured window sees the steady state, not the cold start.
    */
   nobleWarmupMs: Number(args["noble-warmup"]),

@@ -155,7 +155,7 @@ export class VerifyPool implements ReadingVerifier {
   }
 
   /**
-   * The noble workers keep a precomputed table per device key (~7–9 ms to build, ~0.1 MiB): each device
+   * The noble workers keep a precomputed table per device key (~14 ms to build, ~0.1 MiB): each device
    * goes to one worker (by its address; the next live one if that worker is down), so a key's table is
    * built and held once, not once per worker. Jobs for a busy worker wait for it, in arrival order.
    */
