@@ -143,6 +143,8 @@ export class SqliteStore implements Store {
     this.groupCommitMaxSize = options.groupCommitMaxSize ?? 2048;
     const fileBacked = path !== "" && path !== ":memory:" && !path.startsWith("file::memory:");
     this.writer = (options.writerThread ?? true) && fileBacked ? new MessageWriter(path) : undefined;
+    // The writer thread checkpoints the WAL (after replying to a group); one here would stall the event loop.
+    if (this.writer) this.db.pragma("wal_autocheckpoint = 0");
     this.stmt = {
       insertMessage: db.prepare(
         `INSERT INTO messages (id, device, seq, raw, device_ts, received_at, payload)

@@ -9,6 +9,15 @@ const db = new Database((workerData as { path: string }).path);
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = FULL");
 db.pragma("busy_timeout = 5000");
+// Checkpoints are ours, after a group's result is on its way (SqliteStore turns them off on its own
+// connection too): an automatic one runs inside the COMMIT, so the readings of that group would wait for
+// the copy of the WAL into the database file. And rarer: a reading dirties ~2 pages (the random message id
+// and the (device, seq) key land on other index pages each time), so with a checkpoint every 1,000 pages
+// (SQLite's default) the same hot pages were copied again and again; every ~8,000 pages measured ~20 %
+// less CPU per reading (scratch run: 40.7 -> 31.8 µs per row, 600,000 rows in groups of 100).
+db.pragma("wal_autocheckpoint = 0");
+const CHECKPOINT_EVERY_ROWS = 4000;
+let rowsSinceCheckpoint = 0;
 const insert = db.prepare(
   `INSERT INTO messages (id, device, seq, raw, device_ts, received_at, payload)
    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -59,4 +68,13 @@ parentPort!.on("message", (g: WriteGroup | { close: true }) => {
     result = { id: g.id, error: e.message ?? String(error), ...(e.code ? { code: e.code } : {}) };
   }
   parentPort!.postMessage(result);
+  rowsSinceCheckpoint += g.count;
+  if (rowsSinceCheckpoint >= CHECKPOINT_EVERY_ROWS) {
+    rowsSinceCheckpoint = 0;
+    try {
+      db.pragma("wal_checkpoint(PASSIVE)");
+    } catch {
+      // Busy or failed: the next one copies these pages too (and db.close() checkpoints in the end).
+    }
+  }
 });
