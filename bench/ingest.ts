@@ -22,6 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { bytesToHex, type DeviceIdentity, signConnectToken } from "#protocol";
+import { nativeBackend } from "#protocol/native";
 import { benchIdentities, preSignChains } from "./lib/benchDevices.ts";
 import { probeAvailableCores } from "./lib/probeCpu.ts";
 import { type LoadResult, runLoad } from "./lib/rawLoad.ts";
@@ -269,6 +270,8 @@ try {
         "hash-wasm",
         "cbor-x",
       ]),
+      // The gateway child chooses as this process does (SEALTRAIL_SECP256K1, default auto).
+      libsecp256k1: nativeBackend(),
       parameters: PARAMETERS,
       medians: {
         openLoop,

@@ -31,7 +31,7 @@ import {
   splitMessageIds,
   verifyReading,
 } from "#protocol";
-import { nativeVerifier } from "#protocol/native";
+import { bundledNativeVerifier, nativeBackend, nativeVerifier } from "#protocol/native";
 
 const PARAMETERS = {
   /** Timed rounds per measurement (the report gives their median); one untimed warm-up round precedes them. */
@@ -199,8 +199,10 @@ for (let i = 0; i < PARAMETERS.presigned; i++) {
 }
 const messageBytes = readings[0]!.message.length;
 
-// Both verifiers must accept the inputs (and the native addon must actually load) before anything is timed.
-for (const verifier of [nativeVerifier, nobleVerifier]) {
+// The verifiers must accept the inputs (and the native addons must actually load) before anything is timed.
+const libsecp256k1 = nativeBackend();
+console.log(`native verifier: ${libsecp256k1.library} libsecp256k1 ${libsecp256k1.version}`);
+for (const verifier of [nativeVerifier, bundledNativeVerifier, nobleVerifier]) {
   const p = presigned[0]!;
   if (!verifier.verify(p.digest, p.signature, p.publicKey))
     throw new Error(`${verifier.name} verifier refused a valid signature: is the native addon built?`);
@@ -228,10 +230,19 @@ const ops = PARAMETERS.opsPerRound;
 console.log("\nSignatures (single thread)");
 const signatures = {
   verifyNative: throughput(
-    "ES256K verify, native libsecp256k1",
+    `ES256K verify, native (${libsecp256k1.library} libsecp256k1)`,
     ops.nativeVerify,
     verifyLoop(nativeVerifier, ops.nativeVerify),
   ),
+  ...(libsecp256k1.library === "system"
+    ? {
+        verifyNativeBundled: throughput(
+          "ES256K verify, native (the secp256k1 package's bundled libsecp256k1)",
+          ops.nativeVerify,
+          verifyLoop(bundledNativeVerifier, ops.nativeVerify),
+        ),
+      }
+    : {}),
   verifyNoble: throughput(
     "ES256K verify, @noble/secp256k1",
     ops.nobleVerify,
@@ -430,7 +441,7 @@ const report = {
     loadAverage1mAtEnd: round(os.loadavg()[0]!, 2),
     processCpuSecondsPerWallSecond: round((cpu.user + cpu.system) / 1e6 / wallSeconds, 2),
   },
-  versions,
+  versions: { ...versions, libsecp256k1: `${libsecp256k1.library} ${libsecp256k1.version}` },
   parameters: {
     ...PARAMETERS,
     readingMessageBytes: messageBytes,

@@ -3,7 +3,7 @@ import { type AddressInfo, createServer, type Server } from "node:net";
 import { Aedes } from "aedes";
 import pino, { type Logger } from "pino";
 import { type Address, nobleVerifier, prepareHashes, type SignatureVerifier } from "#protocol";
-import { nativeVerifier } from "#protocol/native";
+import { nativeVerifier, selectNativeBackend } from "#protocol/native";
 import { Anchorer, type AnchorerOptions } from "./anchoring/anchorer.ts";
 import type { AnchorChain } from "./anchoring/chain.ts";
 import { Batcher } from "./batching/batcher.ts";
@@ -131,6 +131,9 @@ export class Gateway {
     const { config, store } = this.options;
     await prepareHashes();
     await this.registry.load();
+    // CONNECT tokens are verified here on the main thread, with the same libsecp256k1 as the pool.
+    const libsecp256k1 = config.verifier === "native" ? selectNativeBackend(config.secp256k1) : undefined;
+    this.logger.info({ verifier: config.verifier, libsecp256k1 }, "signature verifier");
     const syncVerifier: SignatureVerifier = config.verifier === "noble" ? nobleVerifier : nativeVerifier;
     const verifier = this.options.verifier ?? (await this.startVerifier(syncVerifier));
     const ingest: IngestDeps = {
@@ -198,6 +201,7 @@ export class Gateway {
     const pool = new VerifyPool({
       size: config.verifyPoolSize,
       verifier: config.verifier,
+      secp256k1: config.secp256k1,
       maxMessageBytes: config.maxMessageBytes,
       batchMax: config.verifyBatchMax,
       logger: this.logger,

@@ -1,21 +1,94 @@
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { SealtrailError } from "./errors.ts";
 import type { SignatureVerifier } from "./signature.ts";
 
-type NativeSecp256k1 = {
-  ecdsaVerify(signature: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): boolean;
+/** Which libsecp256k1 the native verifier runs on. */
+export type NativeBackend = {
+  /** "system": the machine's libsecp256k1 through our addon; "bundled": the `secp256k1` package's copy. */
+  library: "system" | "bundled";
+  /** libsecp256k1's version ("0.2.0"), or the snapshot the package bundles. */
+  version: string;
 };
 
-let cached: NativeSecp256k1 | undefined;
+type Backend = NativeBackend & {
+  verify(signature: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): boolean;
+};
 
-function loadNative(): NativeSecp256k1 {
-  if (!cached) {
-    // The `secp256k1` package binds bitcoin-core's libsecp256k1 (~25k verifies/s per core here, ~45x noble).
-    // The bindings entry (not the package main) so a missing addon fails loudly instead of silently
-    // falling back to the package's pure-JS elliptic code. Loaded on first use so that importing this module costs nothing and browsers never reach it.
-    const require = createRequire(import.meta.url);
-    cached = require("secp256k1/bindings.js") as NativeSecp256k1;
+/** Where `npm run build:native` puts the addon that binds the system's libsecp256k1. */
+export const SYSTEM_ADDON_PATH = fileURLToPath(
+  new URL("../native/secp256k1-system/build/Release/sealtrail_secp256k1.node", import.meta.url),
+);
+
+/** Which libsecp256k1 to use: "auto" takes the system library when its addon is built. */
+export type NativeBackendChoice = "auto" | "system" | "bundled";
+
+let cached: Backend | undefined;
+
+function loadSystem(require: NodeJS.Require): Backend {
+  const addon = require(SYSTEM_ADDON_PATH) as {
+    verify(signature: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): boolean;
+    libsecp256k1Version: string;
+  };
+  return { library: "system", version: addon.libsecp256k1Version, verify: addon.verify };
+}
+
+function loadBundled(require: NodeJS.Require): Backend {
+  // The bindings entry (not the package main) so a missing addon fails loudly instead of silently
+  // falling back to the package's pure-JS elliptic code.
+  const addon = require("secp256k1/bindings.js") as {
+    ecdsaVerify(signature: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): boolean;
+  };
+  return {
+    library: "bundled",
+    version: "secp256k1 npm package 5.x (libsecp256k1 snapshot of 2019-11)",
+    verify: (signature, digest, publicKey) => addon.ecdsaVerify(signature, digest, publicKey),
+  };
+}
+
+function load(wanted: NativeBackendChoice): Backend {
+  const require = createRequire(import.meta.url);
+  if (wanted === "bundled") return loadBundled(require);
+  try {
+    return loadSystem(require);
+  } catch (error) {
+    if (wanted === "system") {
+      throw new SealtrailError(
+        "NATIVE_VERIFIER_MISSING",
+        `the system libsecp256k1 addon does not load from ${SYSTEM_ADDON_PATH} (apt-get install libsecp256k1-dev, then npm run build:native)`,
+        { cause: error },
+      );
+    }
+    return loadBundled(require);
   }
+}
+
+/** The chosen backend; "auto" on first use when nobody chose (importing this module loads nothing). */
+function backend(): Backend {
+  cached ??= load("auto");
   return cached;
+}
+
+/**
+ * Chooses the native verifier's libsecp256k1 for this thread (a worker chooses its own): "system" is the
+ * machine's library through `native/secp256k1-system` (Debian 12: 0.2.0; `bin/dev` builds the addon when
+ * `libsecp256k1-dev` is installed), ~44 µs a verify here; "bundled" the `secp256k1` package's prebuilt
+ * copy of 2019, ~57 µs; "auto" the system one when it loads. Both refuse high-S signatures, as protocol
+ * v1 does. Throws NATIVE_VERIFIER_MISSING when "system" does not load (and a plain error when neither does).
+ * @example selectNativeBackend("auto") // { library: "system", version: "0.2.0" }
+ */
+export function selectNativeBackend(wanted: NativeBackendChoice): NativeBackend {
+  cached = load(wanted);
+  return nativeBackend();
+}
+
+/**
+ * The libsecp256k1 the native verifier uses (loading it if needed); throws when none loads.
+ * @example nativeBackend() // { library: "system", version: "0.2.0" }
+ */
+export function nativeBackend(): NativeBackend {
+  const { library, version } = backend();
+  return { library, version };
 }
 
 /**
@@ -27,9 +100,23 @@ export const nativeVerifier: SignatureVerifier = {
   name: "native",
   verify(digest, signature, publicKey) {
     try {
-      return loadNative().ecdsaVerify(signature, digest, publicKey);
+      return backend().verify(signature, digest, publicKey);
     } catch {
       return false;
     }
   },
 };
+
+/** The bundled backend as a verifier of its own, whatever SEALTRAIL_SECP256K1 says (tests and benches). */
+export const bundledNativeVerifier: SignatureVerifier = {
+  name: "native-bundled",
+  verify(digest, signature, publicKey) {
+    try {
+      bundled ??= loadBundled(createRequire(import.meta.url));
+      return bundled.verify(signature, digest, publicKey);
+    } catch {
+      return false;
+    }
+  },
+};
+let bundled: Backend | undefined;

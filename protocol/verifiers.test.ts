@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "@jest/globals";
+import { Point } from "@noble/secp256k1";
 import fc from "fast-check";
 import {
   createNobleTableVerifier,
@@ -10,7 +12,13 @@ import {
   signDigest,
   toHighS,
 } from "#protocol";
-import { nativeVerifier } from "#protocol/native";
+import {
+  bundledNativeVerifier,
+  nativeBackend,
+  nativeVerifier,
+  SYSTEM_ADDON_PATH,
+  selectNativeBackend,
+} from "#protocol/native";
 
 const keyArb = fc.uint8Array({ minLength: 32, maxLength: 32 }).filter((k) => {
   try {
@@ -30,13 +38,76 @@ function agree(digest: Uint8Array, signature: Uint8Array, publicKey: Uint8Array)
   const a = nobleVerifier.verify(digest, signature, publicKey);
   const b = nativeVerifier.verify(digest, signature, publicKey);
   const c = tableVerifier.verify(digest, signature, publicKey);
-  expect({ native: b, table: c, digest: Buffer.from(digest).toString("hex") }).toEqual({
+  const d = bundledNativeVerifier.verify(digest, signature, publicKey);
+  expect({ native: b, table: c, bundled: d, digest: Buffer.from(digest).toString("hex") }).toEqual({
     native: a,
     table: a,
+    bundled: a,
     digest: Buffer.from(digest).toString("hex"),
   });
   return a;
 }
+
+// Where the system libsecp256k1's addon is built (always in CI), `nativeVerifier` runs on it and every
+// property below compares it with the bundled copy, noble and the table verifier.
+const systemAddon = existsSync(SYSTEM_ADDON_PATH) || process.env.CI === "true";
+if (!systemAddon) {
+  console.warn(
+    `libsecp256k1 addon not built (${SYSTEM_ADDON_PATH}): the native verifier tests run on the bundled copy only`,
+  );
+}
+
+describe("native libsecp256k1 backends", () => {
+  (systemAddon ? it : it.skip)("the system libsecp256k1 is the default where its addon is built", () => {
+    expect(selectNativeBackend("auto")).toEqual({
+      library: "system",
+      version: expect.stringMatching(/^\d+\.\d+/),
+    });
+    expect(nativeBackend().library).toBe("system");
+  });
+
+  it("bundled can be chosen, and auto comes back to the best one", () => {
+    expect(selectNativeBackend("bundled").library).toBe("bundled");
+    const id = deviceIdentityFromPrivateKey(new Uint8Array(32).fill(13));
+    const digest = sha256(new Uint8Array([13]));
+    expect(nativeVerifier.verify(digest, signDigest(digest, id.privateKey), id.publicKey)).toBe(true);
+    expect(selectNativeBackend("auto").library).toBe(systemAddon ? "system" : "bundled");
+  });
+
+  it("refuse, without throwing, inputs of the wrong type or length", () => {
+    const id = deviceIdentityFromPrivateKey(new Uint8Array(32).fill(14));
+    const digest = sha256(new Uint8Array([14]));
+    const sig = signDigest(digest, id.privateKey);
+    const cases: [unknown, unknown, unknown][] = [
+      [digest.subarray(1), sig, id.publicKey],
+      [digest, sig.subarray(1), id.publicKey],
+      [digest, new Uint8Array([...sig, 0]), id.publicKey],
+      [digest, sig, id.publicKey.subarray(1)],
+      [digest, sig, new Uint8Array(64)],
+      [Array.from(digest), sig, id.publicKey],
+      [digest, new Uint16Array(32), id.publicKey],
+      [digest, sig, "key"],
+    ];
+    for (const verifier of [nativeVerifier, bundledNativeVerifier]) {
+      expect(verifier.verify(digest, sig, id.publicKey)).toBe(true);
+      for (const [d, s, k] of cases) {
+        expect(verifier.verify(d as Uint8Array, s as Uint8Array, k as Uint8Array)).toBe(false);
+      }
+    }
+  });
+
+  it("accept the uncompressed form of a key (the verify pool expands keys once per device)", () => {
+    fc.assert(
+      fc.property(keyArb, fc.uint8Array({ maxLength: 40 }), (key, data) => {
+        const digest = sha256(data);
+        const uncompressed = Point.fromBytes(publicKeyFromPrivateKey(key)).toBytes(false);
+        expect(agree(digest, signDigest(digest, key), uncompressed)).toBe(true);
+        expect(agree(digest, toHighS(signDigest(digest, key)), uncompressed)).toBe(false);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
 
 describe("native, noble and noble-table verifiers", () => {
   it("both accept every valid low-S signature", () => {

@@ -208,3 +208,23 @@ describe("VerifyPool lifecycle", () => {
     );
   });
 });
+
+describe("VerifyPool libsecp256k1 choice", () => {
+  it.each(["bundled", "auto"] as const)(
+    "workers on the %s libsecp256k1 accept and refuse alike",
+    async (choice) => {
+      const pool = new VerifyPool({ size: 1, verifier: "native", secp256k1: choice, maxMessageBytes: 4096 });
+      await pool.start();
+      try {
+        const good = reading(7);
+        const highS = good.slice();
+        highS.set(toHighS(good.subarray(good.length - 64)), good.length - 64);
+        expect(await refusalCode(pool.verify(good, alice.address, alice.publicKey))).toBe("accepted");
+        expect(await refusalCode(pool.verify(good, bob.address, bob.publicKey))).toBe("KID_MISMATCH");
+        expect(await refusalCode(pool.verify(highS, alice.address, alice.publicKey))).toBe("HIGH_S");
+      } finally {
+        await pool.close();
+      }
+    },
+  );
+});

@@ -8,6 +8,7 @@ import {
   SealtrailError,
   signReading,
 } from "#protocol";
+import type { NativeBackendChoice } from "#protocol/native";
 import { Refusal } from "../errors.ts";
 import type { VerifiedReading } from "../ingest/checkReading.ts";
 import type { ReadingVerifier } from "../ingest/verifier.ts";
@@ -19,6 +20,8 @@ export type VerifyPoolOptions = {
   size: number;
   /** Which protocol signature verifier the workers run. */
   verifier: "native" | "noble";
+  /** Which libsecp256k1 the native verifier uses (default "auto": the system's when its addon is built). */
+  secp256k1?: NativeBackendChoice;
   /** Largest reading, bytes (the workers decode with the matching CBOR limits). */
   maxMessageBytes: number;
   /** Most readings per message to a worker. */
@@ -208,6 +211,7 @@ export class VerifyPool implements ReadingVerifier {
   private spawn(): Slot {
     const workerData: VerifyWorkerData = {
       verifier: this.options.verifier,
+      secp256k1: this.options.secp256k1 ?? "auto",
       maxMessageBytes: this.options.maxMessageBytes,
     };
     const worker = new Worker(new URL("./verifyWorker.ts", import.meta.url), {

@@ -9,7 +9,7 @@ import {
   prepareHashes,
   type SignatureVerifier,
 } from "#protocol";
-import { nativeVerifier } from "#protocol/native";
+import { nativeVerifier, selectNativeBackend } from "#protocol/native";
 import { Refusal } from "../errors.ts";
 import { checkReading } from "../ingest/checkReading.ts";
 import { readingLimits } from "../ingest/ingestReading.ts";
@@ -19,6 +19,16 @@ const data = workerData as VerifyWorkerData;
 // The pure-JS fallback keeps a precomputed table per device key (~0.1 MiB each, at most 1,000 per
 // worker): it halves the cost of a verification when the same devices publish again and again.
 const noble = data.verifier === "noble";
+// The same libsecp256k1 as the main thread. When the one asked for does not load, every reading fails
+// (neither accepted nor refused), so the pool's self-test stops the gateway's start with the reason.
+let loadFailure: string | undefined;
+if (!noble) {
+  try {
+    selectNativeBackend(data.secp256k1);
+  } catch (error) {
+    loadFailure = error instanceof Error ? error.message : String(error);
+  }
+}
 const verifier: SignatureVerifier = noble ? createNobleTableVerifier({ maxKeys: 1000 }) : nativeVerifier;
 const limits = readingLimits(data.maxMessageBytes);
 
@@ -52,6 +62,10 @@ parentPort!.on("message", (request: VerifyRequest) => {
     const device = request.devices[i]!;
     const compressed = keys.subarray(i * 33, i * 33 + 33);
     const key = noble ? compressed : expandedKey(device, compressed);
+    if (loadFailure) {
+      results[i] = { failure: loadFailure };
+      continue;
+    }
     try {
       results[i] = checkReading(raw, device as Address, key, verifier, limits);
     } catch (error) {

@@ -1,3 +1,4 @@
+import type { NativeBackendChoice } from "#protocol/native";
 import type { RefusalCode } from "../errors.ts";
 import type { VerifiedReading } from "../ingest/checkReading.ts";
 
@@ -26,4 +27,8 @@ export type WireResult = VerifiedReading | WireRefusal | WireFailure;
 
 export type VerifyReply = { id: number; results: WireResult[]; busyNs: number };
 
-export type VerifyWorkerData = { verifier: "native" | "noble"; maxMessageBytes: number };
+export type VerifyWorkerData = {
+  verifier: "native" | "noble";
+  secp256k1: NativeBackendChoice;
+  maxMessageBytes: number;
+};
