@@ -18,6 +18,7 @@ import {
   nativeVerifier,
   SYSTEM_ADDON_PATH,
   selectNativeBackend,
+  uncompressPublicKey,
 } from "#protocol/native";
 
 const keyArb = fc.uint8Array({ minLength: 32, maxLength: 32 }).filter((k) => {
@@ -94,6 +95,21 @@ describe("native libsecp256k1 backends", () => {
         expect(verifier.verify(d as Uint8Array, s as Uint8Array, k as Uint8Array)).toBe(false);
       }
     }
+  });
+
+  it("uncompressPublicKey gives noble's 65-byte form of any key, and refuses what is not a point", () => {
+    fc.assert(
+      fc.property(keyArb, (key) => {
+        const compressed = publicKeyFromPrivateKey(key);
+        const expected = Point.fromBytes(compressed).toBytes(false);
+        expect(uncompressPublicKey(compressed)).toEqual(expected);
+        expect(uncompressPublicKey(expected)).toEqual(expected);
+      }),
+      { numRuns: 50 },
+    );
+    const notAPoint = publicKeyFromPrivateKey(new Uint8Array(32).fill(15)).fill(0x05, 0, 1);
+    expect(() => uncompressPublicKey(notAPoint)).toThrow();
+    expect(() => uncompressPublicKey(new Uint8Array(32))).toThrow();
   });
 
   it("accept the uncompressed form of a key (the verify pool expands keys once per device)", () => {
