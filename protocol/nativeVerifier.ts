@@ -25,8 +25,8 @@ export type NativeBackendChoice = "auto" | "system" | "bundled";
 
 let cached: Backend | undefined;
 
-function loadSystem(require: NodeJS.Require): Backend {
-  const addon = require(SYSTEM_ADDON_PATH) as {
+function loadSystem(): Backend {
+  const addon = createRequire(import.meta.url)(SYSTEM_ADDON_PATH) as {
     verify(signature: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): boolean;
     libsecp256k1Version: string;
   };
@@ -38,14 +38,17 @@ type BundledAddon = {
   publicKeyConvert(publicKey: Uint8Array, compressed: boolean): Uint8Array;
 };
 
-function bundledAddon(require: NodeJS.Require): BundledAddon {
+let bundled: BundledAddon | undefined;
+
+function bundledAddon(): BundledAddon {
   // The bindings entry (not the package main) so a missing addon fails loudly instead of silently
   // falling back to the package's pure-JS elliptic code.
-  return require("secp256k1/bindings.js") as BundledAddon;
+  bundled ??= createRequire(import.meta.url)("secp256k1/bindings.js") as BundledAddon;
+  return bundled;
 }
 
-function loadBundled(require: NodeJS.Require): Backend {
-  const addon = bundledAddon(require);
+function loadBundled(): Backend {
+  const addon = bundledAddon();
   return {
     library: "bundled",
     version: "secp256k1 npm package 5.x (libsecp256k1 snapshot of 2019-11)",
@@ -54,10 +57,9 @@ function loadBundled(require: NodeJS.Require): Backend {
 }
 
 function load(wanted: NativeBackendChoice): Backend {
-  const require = createRequire(import.meta.url);
-  if (wanted === "bundled") return loadBundled(require);
+  if (wanted === "bundled") return loadBundled();
   try {
-    return loadSystem(require);
+    return loadSystem();
   } catch (error) {
     if (wanted === "system") {
       throw new SealtrailError(
@@ -66,7 +68,7 @@ function load(wanted: NativeBackendChoice): Backend {
         { cause: error },
       );
     }
-    return loadBundled(require);
+    return loadBundled();
   }
 }
 
@@ -119,16 +121,12 @@ export const bundledNativeVerifier: SignatureVerifier = {
   name: "native-bundled",
   verify(digest, signature, publicKey) {
     try {
-      bundled ??= loadBundled(createRequire(import.meta.url));
-      return bundled.verify(signature, digest, publicKey);
+      return bundledAddon().ecdsaVerify(signature, digest, publicKey);
     } catch {
       return false;
     }
   },
 };
-let bundled: Backend | undefined;
-
-let converter: BundledAddon | undefined;
 
 /**
  * The 65-byte form of a public key (33 or 65 bytes), by libsecp256k1 (~5 µs; noble's square root takes
@@ -137,6 +135,5 @@ let converter: BundledAddon | undefined;
  * @example uncompressPublicKey(device.publicKey).length // 65
  */
 export function uncompressPublicKey(publicKey: Uint8Array): Uint8Array {
-  converter ??= bundledAddon(createRequire(import.meta.url));
-  return converter.publicKeyConvert(publicKey, false);
+  return bundledAddon().publicKeyConvert(publicKey, false);
 }

@@ -61,11 +61,11 @@ parentPort!.on("message", (request: VerifyRequest) => {
     const raw = raws.subarray(request.offsets[i]!, request.offsets[i + 1]!);
     const device = request.devices[i]!;
     const compressed = keys.subarray(i * 33, i * 33 + 33);
-    const key = noble ? compressed : expandedKey(device, compressed);
     if (loadFailure) {
       results[i] = { failure: loadFailure };
       continue;
     }
+    const key = noble ? compressed : expandedKey(device, compressed);
     try {
       results[i] = checkReading(raw, device as Address, key, verifier, limits);
     } catch (error) {
