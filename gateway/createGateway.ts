@@ -134,6 +134,13 @@ export class Gateway {
     // CONNECT tokens are verified here on the main thread, with the same libsecp256k1 as the pool.
     const libsecp256k1 = config.verifier === "native" ? selectNativeBackend(config.secp256k1) : undefined;
     this.logger.info({ verifier: config.verifier, libsecp256k1 }, "signature verifier");
+    this.metrics.verifierInfo.set(
+      {
+        verifier: config.verifier,
+        libsecp256k1: libsecp256k1 ? `${libsecp256k1.library} ${libsecp256k1.version}` : "none",
+      },
+      1,
+    );
     const syncVerifier: SignatureVerifier = config.verifier === "noble" ? nobleVerifier : nativeVerifier;
     const verifier = this.options.verifier ?? (await this.startVerifier(syncVerifier));
     const ingest: IngestDeps = {

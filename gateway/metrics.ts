@@ -132,6 +132,13 @@ export class GatewayMetrics {
       this.verifyPoolUtilisation.set(Math.min(1, Math.max(0, share)));
     },
   });
+  /** 1, labelled with the verifier and the libsecp256k1 it runs on: a fallback to the slower copy shows. */
+  readonly verifierInfo: Gauge<"verifier" | "libsecp256k1"> = new Gauge({
+    name: "sealtrail_verifier_info",
+    help: "Signature verifier in use (value 1): native or noble, and which libsecp256k1 native runs on",
+    labelNames: ["verifier", "libsecp256k1"],
+    registers: [this.registry],
+  });
   readonly wills = new Counter({
     name: "sealtrail_wills_dropped_total",
     help: "Will messages removed from device CONNECTs (devices have no Will)",

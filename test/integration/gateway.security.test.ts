@@ -542,9 +542,12 @@ describe("metrics", () => {
         "sealtrail_verify_pool_size 1",
         "sealtrail_verify_pool_utilisation",
         "sealtrail_verify_pool_busy_seconds_total",
+        'sealtrail_verifier_info{verifier="native",libsecp256k1="',
       ]) {
         expect(text).toContain(name);
       }
+      // CI installs libsecp256k1-dev and builds its addon: the gateway must be running on it.
+      if (process.env.CI === "true") expect(text).toContain('libsecp256k1="system ');
     } finally {
       server.close();
     }
