@@ -31,7 +31,7 @@ import {
   splitMessageIds,
   verifyReading,
 } from "#protocol";
-import { bundledNativeVerifier, nativeBackend, nativeVerifier } from "#protocol/native";
+import { bundledNativeVerifier, nativeBackend, nativeVerifier, uncompressPublicKey } from "#protocol/native";
 
 const PARAMETERS = {
   /** Timed rounds per measurement (the report gives their median); one untimed warm-up round precedes them. */
@@ -176,9 +176,15 @@ console.log(
 const identities: DeviceIdentity[] = Array.from({ length: PARAMETERS.devices }, () =>
   deviceIdentityFromPrivateKey(randomBytes(32)),
 );
-type Presigned = { digest: Uint8Array; signature: Uint8Array; publicKey: Uint8Array };
+// publicKey65: the 65-byte form, which the gateway's verify workers cache per device and pass to libsecp256k1.
+type Presigned = {
+  digest: Uint8Array;
+  signature: Uint8Array;
+  publicKey: Uint8Array;
+  publicKey65: Uint8Array;
+};
 const presigned: Presigned[] = [];
-const readings: (SignedReading & { identity: DeviceIdentity })[] = [];
+const readings: (SignedReading & { identity: DeviceIdentity; publicKey65: Uint8Array })[] = [];
 for (let i = 0; i < PARAMETERS.presigned; i++) {
   const identity = identities[i % identities.length]!;
   const digest = new Uint8Array(randomBytes(32));
@@ -186,6 +192,7 @@ for (let i = 0; i < PARAMETERS.presigned; i++) {
     digest,
     signature: signDigest(digest, identity.privateKey),
     publicKey: identity.publicKey,
+    publicKey65: uncompressPublicKey(identity.publicKey),
   });
   const seq = Math.floor(i / identities.length) + 1;
   const reading = signReading(identity, {
@@ -195,7 +202,7 @@ for (let i = 0; i < PARAMETERS.presigned; i++) {
     prev: seq === 1 ? GENESIS_PREV : new Uint8Array(randomBytes(32)),
     m: { temp_c: 4 + (i % 17) / 10, rh_pct: 55 + (i % 9), lat_deg: 52.3702 + i / 1e5, lon_deg: 4.8952 },
   });
-  readings.push({ ...reading, identity });
+  readings.push({ ...reading, identity, publicKey65: uncompressPublicKey(identity.publicKey) });
 }
 const messageBytes = readings[0]!.message.length;
 
@@ -208,20 +215,21 @@ for (const verifier of [nativeVerifier, bundledNativeVerifier, nobleVerifier]) {
     throw new Error(`${verifier.name} verifier refused a valid signature: is the native addon built?`);
 }
 
-function verifyLoop(verifier: SignatureVerifier, ops: number) {
+function verifyLoop(verifier: SignatureVerifier, ops: number, keyOf = (p: Presigned) => p.publicKey) {
   return () => {
     for (let i = 0; i < ops; i++) {
       const p = presigned[i % presigned.length]!;
-      if (!verifier.verify(p.digest, p.signature, p.publicKey)) throw new Error("verify failed");
+      if (!verifier.verify(p.digest, p.signature, keyOf(p))) throw new Error("verify failed");
     }
   };
 }
 
-function verifyReadingLoop(verifier: SignatureVerifier, ops: number) {
+function verifyReadingLoop(verifier: SignatureVerifier, ops: number, uncompressedKeys = false) {
   return () => {
     for (let i = 0; i < ops; i++) {
       const r = readings[i % readings.length]!;
-      verifyReading(r.message, r.identity.address, r.identity.publicKey, verifier);
+      const key = uncompressedKeys ? r.publicKey65 : r.identity.publicKey;
+      verifyReading(r.message, r.identity.address, key, verifier);
     }
   };
 }
@@ -233,6 +241,11 @@ const signatures = {
     `ES256K verify, native (${libsecp256k1.library} libsecp256k1)`,
     ops.nativeVerify,
     verifyLoop(nativeVerifier, ops.nativeVerify),
+  ),
+  verifyNative65: throughput(
+    `ES256K verify, native (${libsecp256k1.library}), 65-byte key as the verify workers pass it`,
+    ops.nativeVerify,
+    verifyLoop(nativeVerifier, ops.nativeVerify, (p) => p.publicKey65),
   ),
   ...(libsecp256k1.library === "system"
     ? {
@@ -275,6 +288,11 @@ const signatures = {
     "verifyReading (decode + verify), native",
     ops.nativeVerifyReading,
     verifyReadingLoop(nativeVerifier, ops.nativeVerifyReading),
+  ),
+  verifyReadingNative65: throughput(
+    "verifyReading, native, 65-byte key (the verify workers' checkReading)",
+    ops.nativeVerifyReading,
+    verifyReadingLoop(nativeVerifier, ops.nativeVerifyReading, true),
   ),
   verifyReadingNoble: throughput(
     "verifyReading (decode + verify), noble",

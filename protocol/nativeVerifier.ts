@@ -81,8 +81,8 @@ function backend(): Backend {
 /**
  * Chooses the native verifier's libsecp256k1 for this thread (a worker chooses its own): "system" is the
  * machine's library through `native/secp256k1-system` (Debian 12: 0.2.0; `bin/dev` builds the addon when
- * `libsecp256k1-dev` is installed), ~44 µs a verify here; "bundled" the `secp256k1` package's prebuilt
- * copy of 2019, ~57 µs; "auto" the system one when it loads. Both refuse high-S signatures, as protocol
+ * `libsecp256k1-dev` is installed), ~46 µs a verify here (65-byte key); "bundled" the `secp256k1` package's prebuilt
+ * copy of 2019, ~23 % slower; "auto" the system one when it loads. Both refuse high-S signatures, as protocol
  * v1 does. Throws NATIVE_VERIFIER_MISSING when "system" does not load (and a plain error when neither does).
  * @example selectNativeBackend("auto") // { library: "system", version: "0.2.0" }
  */
