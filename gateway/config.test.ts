@@ -9,6 +9,7 @@ describe("gateway configuration", () => {
       maxMessageBytes: 4096,
       packetOverheadBytes: 256,
       verifier: "native",
+      secp256k1: "auto",
       deviceRatePerSecond: 20,
       externalShareGroup: "sealtrail",
     });
@@ -18,6 +19,7 @@ describe("gateway configuration", () => {
   it("reads SEALTRAIL_* environment variables", () => {
     const config = gatewayConfigFromEnv({
       SEALTRAIL_VERIFIER: "noble",
+      SEALTRAIL_SECP256K1: "bundled",
       SEALTRAIL_VERIFY_POOL_SIZE: "0",
       SEALTRAIL_DEVICE_RATE: "2.5",
       SEALTRAIL_GATEWAY_MODE: "external",
@@ -25,6 +27,7 @@ describe("gateway configuration", () => {
     });
     expect(config).toMatchObject({
       verifier: "noble",
+      secp256k1: "bundled",
       verifyPoolSize: 0,
       deviceRatePerSecond: 2.5,
       mode: "external",
@@ -33,6 +36,7 @@ describe("gateway configuration", () => {
 
   it("names the environment variable of a bad value", () => {
     expect(() => gatewayConfigFromEnv({ SEALTRAIL_VERIFIER: "openssl" })).toThrow(/SEALTRAIL_VERIFIER/);
+    expect(() => gatewayConfigFromEnv({ SEALTRAIL_SECP256K1: "openssl" })).toThrow(/SEALTRAIL_SECP256K1/);
   });
 
   it("refuses external mode without a broker URL", () => {
