@@ -129,8 +129,8 @@ export const bundledNativeVerifier: SignatureVerifier = {
 };
 
 /**
- * The 65-byte form of a public key (33 or 65 bytes), by libsecp256k1 (~5 µs; noble's square root takes
- * ~0.3 ms). The verify workers keep it per device: a verify with it skips the decompression each time.
+ * The 65-byte form of a public key (33 or 65 bytes), by libsecp256k1 (~8 µs; noble's square root takes
+ * ~0.17 ms). The verify workers keep it per device: a verify with it skips the decompression each time.
  * Throws when the key is not a point on the curve.
  * @example uncompressPublicKey(device.publicKey).length // 65
  */
