@@ -18,8 +18,17 @@ const common = {
     "^#contracts$": "<rootDir>/contracts/index.ts",
     "^#sim$": "<rootDir>/device-firmware-sim/index.ts",
     "^#cli$": "<rootDir>/cli/index.ts",
+    "^#test-support$": "<rootDir>/test/support/index.ts",
   },
-  testEnvironment: "node",
+  // Fails a file that leaves a server, socket, child process, worker or timer behind (no --forceExit).
+  testEnvironment: "<rootDir>/test/support/leakCheckingEnvironment.js",
+};
+
+// Suites beside the code that start an HTTP server or a chain run with the integration project: the
+// globs it matches and the patterns the unit project ignores name the same files.
+const integrationBesideCode = {
+  globs: ["<rootDir>/api/*.test.ts", "<rootDir>/cli/verify.chain.test.ts"],
+  ignored: ["<rootDir>/api/[^/]+\\.test\\.ts$", "<rootDir>/cli/verify\\.chain\\.test\\.ts$"],
 };
 
 export default {
@@ -29,15 +38,28 @@ export default {
   testTimeout: 30_000,
   projects: [
     {
+      // Fast and in-process: pure code, and parts run on their own (a SQLite file in a temp folder, a
+      // worker thread, an in-memory broker). No server socket, child process or chain.
       ...common,
       displayName: "unit",
       testMatch: [
         "<rootDir>/protocol/**/*.test.ts",
+        "<rootDir>/gs1/**/*.test.ts",
         "<rootDir>/gateway/**/*.test.ts",
         "<rootDir>/api/**/*.test.ts",
         "<rootDir>/cli/**/*.test.ts",
         "<rootDir>/device-firmware-sim/**/*.test.ts",
         "<rootDir>/test/vectors/**/*.test.ts",
+      ],
+      testPathIgnorePatterns: integrationBesideCode.ignored,
+    },
+    {
+      // Real parts together: gateways on real MQTT sockets, the API over HTTP on a real store, simulated
+      // fleets, child processes, a Hardhat chain, the independent verifier and device.
+      ...common,
+      displayName: "integration",
+      testMatch: [
+        ...integrationBesideCode.globs,
         "<rootDir>/test/integration/**/*.test.ts",
         "<rootDir>/test/independent/**/*.test.ts",
         "<rootDir>/test/sim/**/*.test.ts",

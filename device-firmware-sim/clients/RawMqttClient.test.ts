@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import { until } from "#test-support";
 import { isSimError, SimErrorCode } from "../errors.ts";
 import { FakeBroker } from "../testing/FakeBroker.ts";
 import { RawMqttClient } from "./RawMqttClient.ts";
@@ -22,14 +23,6 @@ const options = (keepaliveS = 30) => ({
   keepaliveS,
   connectTimeoutMs: 10_000,
 });
-// Generous: these only wait for things that must happen, and a loaded CI machine can stall for seconds.
-const until = async (condition: () => boolean, timeoutMs = 10_000) => {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 describe("RawMqttClient", () => {
   it("sends a 3.1.1 CONNECT with clientId, username, binary password, clean session and keep-alive", async () => {

@@ -12,6 +12,7 @@ import {
   GENESIS_PREV,
   keccak256,
 } from "#protocol";
+import { until } from "#test-support";
 import { RawMqttClient } from "../clients/RawMqttClient.ts";
 import { createPrng } from "../random/createPrng.ts";
 import { createSensorSuite } from "../sensors/createSensorSuite.ts";
@@ -49,14 +50,6 @@ function device(overrides: Partial<SimDeviceOptions> = {}): SimDevice {
   devices.push(d);
   return d;
 }
-// Generous: these only wait for things that must happen, and a loaded CI machine can stall for seconds.
-const until = async (condition: () => boolean, timeoutMs = 10_000) => {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 const readingsOf = (publishes: ReceivedPublish[]) =>
   publishes
     .filter((p) => p.topic.endsWith("/readings"))

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import {
   assembleCoseSign1,
@@ -184,6 +185,7 @@ describe("VerifyPool lifecycle", () => {
     const pool = new VerifyPool({ size: 1, verifier: "native", maxMessageBytes: 4096 });
     await pool.start();
     try {
+      const replaced = once(pool, "workerReplaced");
       const inFlight = pool.verify(reading(1), alice.address, alice.publicKey);
       const slots = (pool as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots;
       await slots[0]!.worker.terminate();
@@ -195,7 +197,7 @@ describe("VerifyPool lifecycle", () => {
       );
       if ("error" in settled) expect(settled.error).toMatch(/exited/);
       else expect(settled.ok).toMatchObject({ seq: 1 });
-      await new Promise((r) => setTimeout(r, 300)); // the replacement passes its self-test
+      await replaced; // the replacement has passed its self-test
       expect(await refusalCode(pool.verify(reading(2), alice.address, alice.publicKey))).toBe("accepted");
     } finally {
       await pool.close();

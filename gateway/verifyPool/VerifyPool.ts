@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import {
@@ -53,9 +54,11 @@ const KEY_BYTES = 33;
  *
  * Each worker proves at start that it accepts a good reading and refuses a forged one, so a missing
  * native addon fails the start instead of refusing every reading as BAD_SIGNATURE. A worker that dies is
- * replaced; its readings reject (not acknowledged: the device resends).
+ * replaced; its readings reject (not acknowledged: the device resends). The pool emits
+ * `"workerReplaced"` once a replacement has passed its self-test (and `"workerReplaceFailed"` with the
+ * error when it has not), so operators' tooling and tests can wait for the event instead of a guess.
  */
-export class VerifyPool implements ReadingVerifier {
+export class VerifyPool extends EventEmitter implements ReadingVerifier {
   private readonly options: VerifyPoolOptions & { batchMax: number };
   private readonly slots: Slot[] = [];
   private queue: Job[] = [];
@@ -67,6 +70,7 @@ export class VerifyPool implements ReadingVerifier {
   private closing = false;
 
   constructor(options: VerifyPoolOptions) {
+    super();
     if (!Number.isInteger(options.size) || options.size < 1) {
       throw new SealtrailError("VERIFY_POOL_SIZE", "a verify pool needs at least one worker", {
         details: { size: options.size },
@@ -245,13 +249,17 @@ export class VerifyPool implements ReadingVerifier {
       if (index < 0) return;
       const fresh = this.spawn();
       this.slots[index] = fresh;
-      this.selfTest(fresh).catch((err: unknown) => {
-        // Never let a worker that fails its self-test verify readings.
-        this.options.logger?.error({ err }, "replacement verify worker failed its self-test");
-        fresh.dead = true;
-        void fresh.worker.terminate();
-        if (this.slots.every((s) => s.dead)) this.failQueue(err);
-      });
+      this.selfTest(fresh).then(
+        () => this.emit("workerReplaced", index),
+        (err: unknown) => {
+          // Never let a worker that fails its self-test verify readings.
+          this.options.logger?.error({ err }, "replacement verify worker failed its self-test");
+          fresh.dead = true;
+          void fresh.worker.terminate();
+          if (this.slots.every((s) => s.dead)) this.failQueue(err);
+          this.emit("workerReplaceFailed", err);
+        },
+      );
     };
     worker.on("error", replace);
     worker.on("exit", (code) => replace(new Error(`verify worker exited with code ${code}`)));

@@ -15,6 +15,7 @@ import {
   signConnectToken,
   signReading,
 } from "#protocol";
+import { until } from "#test-support";
 
 const example = (label: string) =>
   deviceIdentityFromPrivateKey(keccak256(new TextEncoder().encode(`EXAMPLE key ${label}`)));
@@ -103,9 +104,10 @@ describe("gateway over a real MQTT socket and a real SQLite file", () => {
   });
 
   it("seals stored readings into batches by age", async () => {
-    await gateway.batcher.tick();
-    await new Promise((r) => setTimeout(r, 250));
-    await gateway.batcher.tick();
+    // The readings are younger than batchMaxAgeMs (200 ms) at first: the batcher's own timer seals them
+    // once they are old enough.
+    const sealed = async () => (await store.listBatches()).reduce((n, b) => n + b.size, 0);
+    await until(async () => (await sealed()) === 3, { what: "three readings sealed by age" });
     const batches = await store.listBatches();
     expect(batches.reduce((n, b) => n + b.size, 0)).toBe(3);
     expect((await store.unbatchedSummary(10)).count).toBe(0);

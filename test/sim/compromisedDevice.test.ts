@@ -10,15 +10,8 @@ import {
   SCENARIO_FORMAT,
   startFleet,
 } from "#sim";
+import { until } from "#test-support";
 import { chainProblems, type GatewayHarness, startGatewayHarness } from "./gatewayHarness.ts";
-
-const until = async (condition: () => boolean, timeoutMs: number) => {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 // Each attack earns its refusal (random bytes may fail as any decoding error; an oversized frame is cut by
 // the gateway's frame guard before anything is read, so it gets a disconnect without a notice).
@@ -71,7 +64,7 @@ describe.each(CLIENT_KINDS)("a compromised device on the %s client", (client) =>
             ? EXPECTED_REFUSALS.every((code) => (d.refused[code] ?? 0) >= 1)
             : d.produced > 15,
         ),
-      60_000,
+      { timeoutMs: 60_000 },
     );
     fleet.end();
     await fleet.finished;

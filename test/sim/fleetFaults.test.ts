@@ -1,17 +1,11 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { type Fleet, parseScenario, SCENARIO_FORMAT, startFleet } from "#sim";
+import { until } from "#test-support";
 import { chainProblems, type GatewayHarness, startGatewayHarness } from "./gatewayHarness.ts";
 
 let harness: GatewayHarness;
 let fleet: Fleet | undefined;
-const until = async (condition: () => boolean, timeoutMs: number) => {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 beforeEach(async () => {
   harness = await startGatewayHarness();
 });
@@ -83,7 +77,9 @@ describe("fleet faults", () => {
     await fleet.finished;
     expect(await fleet.drain(20_000, ["box-1"])).toBe(true);
     // box-2 tries to connect from the start; on a slow machine its first refusal may still be on its way.
-    await until(() => (fleet!.stats().devices[1]!.refused.CONNECT_REFUSED_4 ?? 0) >= 1, 20_000);
+    await until(() => (fleet!.stats().devices[1]!.refused.CONNECT_REFUSED_4 ?? 0) >= 1, {
+      timeoutMs: 20_000,
+    });
     await fleet.stop();
     const [fast, wrong] = fleet.stats().devices;
     expect(fast!.refused).toEqual({});
