@@ -18,6 +18,7 @@ const common = {
     "^#contracts$": "<rootDir>/contracts/index.ts",
     "^#sim$": "<rootDir>/device-firmware-sim/index.ts",
     "^#cli$": "<rootDir>/cli/index.ts",
+    "^#provenance$": "<rootDir>/provenance/index.ts",
     "^#test-support$": "<rootDir>/test/support/index.ts",
   },
   // Fails a file that leaves a server, socket, child process, worker or timer behind (no --forceExit).
@@ -45,6 +46,7 @@ export default {
       testMatch: [
         "<rootDir>/protocol/**/*.test.ts",
         "<rootDir>/gs1/**/*.test.ts",
+        "<rootDir>/provenance/**/*.test.ts",
         "<rootDir>/gateway/**/*.test.ts",
         "<rootDir>/api/**/*.test.ts",
         "<rootDir>/cli/**/*.test.ts",

@@ -1,0 +1,16 @@
+// Provenance computations shared by the API, the auditor's CLI and the product page: pure, no I/O.
+export {
+  assessColdChain,
+  type ColdChainAssessment,
+  type ColdChainVerdict,
+  type Excursion,
+  type TemperatureSample,
+} from "./assessColdChain.ts";
+export {
+  type ChainGap,
+  type ChainLink,
+  checkReadingChain,
+  type ReadingChainOptions,
+} from "./checkReadingChain.ts";
+export { meanKineticTemperature } from "./meanKineticTemperature.ts";
+export { DEFAULT_TEMPERATURE_PROFILE, type TemperatureProfile } from "./temperatureProfile.ts";
