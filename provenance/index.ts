@@ -14,3 +14,12 @@ export {
 } from "./checkReadingChain.ts";
 export { meanKineticTemperature } from "./meanKineticTemperature.ts";
 export { DEFAULT_TEMPERATURE_PROFILE, type TemperatureProfile } from "./temperatureProfile.ts";
+export {
+  type ContainmentEvent,
+  type Enclosure,
+  enclosuresOf,
+  type Holding,
+  holdingsFromEvents,
+  type SensorWatch,
+  sensorsWatching,
+} from "./traceContainment.ts";
