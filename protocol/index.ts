@@ -1,6 +1,13 @@
 // Public API of protocol/: pure functions over bytes. No I/O, no environment, no logging.
 // The native verifier is Node-only and lives behind its own import, "#protocol/native".
 export { bytesEqual, bytesToHex, compareBytes, type Hex, hexToBytes, isHexOfLength } from "./bytes.ts";
+export {
+  compareSignedFields,
+  type FieldDisagreement,
+  INFORMATIVE_BUNDLE_FIELDS,
+  type InformativeBundleField,
+  type InformativeFields,
+} from "./compareSignedFields.ts";
 export { type CborLimits, DEFAULT_CBOR_LIMITS, decodeCbor, encodeCbor, scanCbor } from "./cbor.ts";
 export {
   type ConnectTokenClaims,
@@ -59,10 +66,12 @@ export {
   type AnchorStatus,
   type BundleCheck,
   type MerkleSection,
+  type OfflineBundleVerification,
   type ProofBundle,
   parseProofBundle,
   readingToJson,
   verifyProofBundleOffline,
+  verifyProofBundleOfflineDetailed,
 } from "./proofBundle.ts";
 export { PROOF_BUNDLE_FORMAT, proofBundleSchema } from "./proofBundleSchema.ts";
 export {

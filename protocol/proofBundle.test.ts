@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "@jest/globals";
+import fc from "fast-check";
 import {
   bytesToHex,
   deviceIdentityFromPrivateKey,
@@ -13,7 +14,9 @@ import {
   proofBundleSchema,
   readingToJson,
   signReading,
+  toChecksumAddress,
   verifyProofBundleOffline,
+  verifyProofBundleOfflineDetailed,
 } from "#protocol";
 
 const device = deviceIdentityFromPrivateKey(keccak256(new TextEncoder().encode("EXAMPLE key bundle device")));
@@ -47,6 +50,15 @@ function makeBundle(): ProofBundle {
   };
 }
 
+/** JSON with object keys sorted: the same values give the same text whatever the key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === "object" && v !== null && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
 describe("proof bundle sealtrail-proof-v1", () => {
   it("keeps docs/schemas/sealtrail-proof-v1.schema.json equal to the schema in code", () => {
     const onDisk = JSON.parse(
@@ -59,8 +71,11 @@ describe("proof bundle sealtrail-proof-v1", () => {
     const bundle = parseProofBundle(JSON.parse(JSON.stringify(makeBundle())));
     const checks = verifyProofBundleOffline(bundle, nobleVerifier);
     expect(checks.map((c) => [c.name, c.ok])).toEqual([
-      ["message id", true],
-      ["device key", true],
+      ["message", true],
+      ["messageId", true],
+      ["device", true],
+      ["publicKey", true],
+      ["reading", true],
       ["signature", true],
       ["merkle proof", true],
     ]);
@@ -78,8 +93,8 @@ describe("proof bundle sealtrail-proof-v1", () => {
   });
 
   it.each([
-    ["message", "message id"],
-    ["publicKey", "device key"],
+    ["message", "messageId"],
+    ["publicKey", "publicKey"],
     ["proof", "merkle proof"],
   ] as const)("fails the checks when one byte of the %s changes", (field, failing) => {
     const bundle = makeBundle();
@@ -91,6 +106,119 @@ describe("proof bundle sealtrail-proof-v1", () => {
       .filter((c) => !c.ok)
       .map((c) => c.name);
     expect(failed).toContain(failing);
+  });
+
+  it("accepts an anchor with the optional genesisHash and still parses one saved without it", () => {
+    const withGenesis = makeBundle();
+    withGenesis.anchors[0]!.genesisHash = `0x${"ab".repeat(32)}`;
+    expect(parseProofBundle(JSON.parse(JSON.stringify(withGenesis))).anchors[0]!.genesisHash).toBe(
+      withGenesis.anchors[0]!.genesisHash,
+    );
+    expect(() =>
+      parseProofBundle({ ...withGenesis, anchors: [{ ...withGenesis.anchors[0]!, genesisHash: "0x12" }] }),
+    ).toThrow(/schema/);
+    expect(parseProofBundle(JSON.parse(JSON.stringify(makeBundle()))).anchors[0]).not.toHaveProperty(
+      "genesisHash",
+    );
+  });
+
+  it("returns the reading as the message bytes say it, whatever the bundle's reading field says", () => {
+    const bundle = makeBundle();
+    bundle.reading = { ...bundle.reading, m: { temp_c: 99 } };
+    const { signed } = verifyProofBundleOfflineDetailed(bundle, nobleVerifier);
+    expect(signed?.reading).toMatchObject({ seq: 2, ts: 2000, m: { temp_c: 2 } });
+  });
+
+  describe("an informative field that disagrees with the message bytes makes the bundle invalid", () => {
+    const other = deviceIdentityFromPrivateKey(
+      keccak256(new TextEncoder().encode("EXAMPLE key other device")),
+    );
+    it.each([
+      [
+        "messageId",
+        (b: ProofBundle) => void (b.messageId = `0x${"12".repeat(32)}`),
+        /bundle field messageId is 0x1212/,
+      ],
+      [
+        "device",
+        (b: ProofBundle) => void (b.device = other.address),
+        /bundle field device is 0x[0-9a-f]{40}, the message is signed by kid/,
+      ],
+      [
+        "publicKey",
+        (b: ProofBundle) => void (b.publicKey = bytesToHex(other.publicKey)),
+        /bundle field publicKey belongs to 0x[0-9a-f]{40}, the message is signed by kid/,
+      ],
+      [
+        "reading",
+        (b: ProofBundle) => void (b.reading = { ...b.reading, m: { temp_c: 2.5 } }),
+        /bundle field reading differs from the signed payload: m\.temp_c is 2\.5, signed 2/,
+      ],
+    ] as const)("an edited %s fails the check named after the field", (field, edit, reason) => {
+      const bundle = makeBundle();
+      edit(bundle);
+      const failed = verifyProofBundleOffline(parseProofBundle(bundle), nobleVerifier).filter((c) => !c.ok);
+      expect(failed[0]).toMatchObject({ name: field, detail: expect.stringMatching(reason) });
+      expect(failed[0]!.detail).toContain(field);
+    });
+
+    it("accepts the device in EIP-55 and prev in upper-case hex (the same values)", () => {
+      const bundle = makeBundle();
+      bundle.device = toChecksumAddress(bundle.device);
+      bundle.reading = {
+        ...bundle.reading,
+        prev: `0x${(bundle.reading.prev as string).slice(2).toUpperCase()}`,
+      };
+      expect(verifyProofBundleOffline(bundle, nobleVerifier).filter((c) => !c.ok)).toEqual([]);
+    });
+
+    it("fails the reading check for any edit of reading that changes a value (property)", () => {
+      const keys = ["v", "seq", "ts", "prev", "m", "extra"] as const;
+      const value = fc.oneof(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.integer(),
+        fc.string({ maxLength: 8 }),
+        fc.boolean(),
+        fc.constant(null),
+      );
+      const edit = fc.oneof(
+        fc.record({ kind: fc.constant("set" as const), key: fc.constantFrom(...keys), value }),
+        fc.record({ kind: fc.constant("delete" as const), key: fc.constantFrom(...keys) }),
+        fc.record({
+          kind: fc.constant("measurement" as const),
+          name: fc.constantFrom("temp_c", "rh_pct", "x_y"),
+          value: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: undefined }),
+        }),
+      );
+      const base = makeBundle();
+      fc.assert(
+        fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
+          const reading = JSON.parse(JSON.stringify(base.reading)) as Record<string, unknown>;
+          for (const e of edits) {
+            if (e.kind === "set") reading[e.key] = e.value;
+            else if (e.kind === "delete") delete reading[e.key];
+            else {
+              const m = (typeof reading.m === "object" && reading.m !== null ? reading.m : {}) as Record<
+                string,
+                unknown
+              >;
+              if (e.value === undefined) delete m[e.name];
+              else m[e.name] = e.value;
+              reading.m = m;
+            }
+          }
+          // Through JSON, as a bundle travels; an edit that leaves the same values is no edit.
+          const edited = JSON.parse(JSON.stringify({ ...base, reading })) as ProofBundle;
+          const unchanged = canonical(edited.reading) === canonical(base.reading);
+          const failed = verifyProofBundleOffline(edited, nobleVerifier).filter((c) => !c.ok);
+          if (unchanged) return failed.length === 0;
+          return (
+            failed.length === 1 && failed[0]!.name === "reading" && failed[0]!.detail.includes("reading")
+          );
+        }),
+        { numRuns: 300 },
+      );
+    });
   });
 
   it("reports a pending bundle (no batch yet) as failing only the Merkle check", () => {

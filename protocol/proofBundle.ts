@@ -1,12 +1,17 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import Ajv2020Module from "ajv/dist/2020.js";
 import { bytesToHex, type Hex, hexToBytes } from "./bytes.ts";
-import { ProtocolError, ProtocolErrorCode } from "./errors.ts";
-import { addressFromPublicKey, normalizeAddress } from "./identity.ts";
+import { ProtocolError, ProtocolErrorCode, SealtrailError } from "./errors.ts";
+import {
+  compareSignedFields,
+  INFORMATIVE_BUNDLE_FIELDS,
+  type InformativeBundleField,
+} from "./compareSignedFields.ts";
+import { verifyDecodedCoseSign1 } from "./coseSign1.ts";
 import { type LEAF_ENCODING, verifyMerkleProof } from "./merkle.ts";
 import { PROOF_BUNDLE_FORMAT, proofBundleSchema } from "./proofBundleSchema.ts";
 import type { ReadingPayload } from "./reading.ts";
-import { decodeReading, verifyReading } from "./readingMessage.ts";
+import { type DecodedReading, decodeReading, messageIdOf } from "./readingMessage.ts";
 import type { SignatureVerifier } from "./signature.ts";
 
 /** Anchoring tiers, in order. Nothing is called anchored before `included`. */
@@ -20,6 +25,11 @@ export type AnchorRecord = {
   blockNumber: number | null;
   blockTimestamp: number | null;
   status: AnchorStatus;
+  /**
+   * Hash of block 0 of the chain the anchorer worked on, when it recorded one. Optional: bundles saved
+   * before it existed still parse. Tells "the chain was reset" apart from "the transaction is unknown".
+   */
+  genesisHash?: Hex;
 };
 
 export type MerkleSection = { root: Hex; proof: Hex[]; leafEncoding: typeof LEAF_ENCODING };
@@ -85,49 +95,90 @@ export function parseProofBundle(value: unknown): ProofBundle {
 /** One line of a verification report. */
 export type BundleCheck = { name: string; ok: boolean; detail: string };
 
+/** What an offline verification found: its checks, and the reading as the message bytes say it. */
+export type OfflineBundleVerification = {
+  checks: BundleCheck[];
+  /** The decoded signed reading; null when the message does not decode. */
+  signed: DecodedReading | null;
+};
+
 /**
- * Verifies everything in a bundle that needs no chain: shape, message id, device key, signature, and the
- * Merkle path. The on-chain anchor check is the caller's (it needs an RPC endpoint).
+ * Verifies everything in a bundle that needs no chain: the message decodes; every informative field
+ * (`messageId`, `device`, `publicKey`, `reading`) says what the message bytes say; the ES256K signature by
+ * that key; and the Merkle path from keccak256(message) to the root. The on-chain anchor check is the
+ * caller's (it needs an RPC endpoint). Check names: message, messageId, device, publicKey, reading,
+ * signature, merkle proof.
  * @example verifyProofBundleOffline(bundle, nobleVerifier).every((c) => c.ok)
  */
 export function verifyProofBundleOffline(bundle: ProofBundle, verifier: SignatureVerifier): BundleCheck[] {
+  return verifyProofBundleOfflineDetailed(bundle, verifier).checks;
+}
+
+/**
+ * {@link verifyProofBundleOffline}, also returning the decoded signed reading so that a report can show
+ * what was signed rather than the bundle's informative copy.
+ * @example const { checks, signed } = verifyProofBundleOfflineDetailed(bundle, nobleVerifier); signed?.reading.seq
+ */
+export function verifyProofBundleOfflineDetailed(
+  bundle: ProofBundle,
+  verifier: SignatureVerifier,
+): OfflineBundleVerification {
   const checks: BundleCheck[] = [];
-  const check = (name: string, run: () => string): boolean => {
-    try {
-      checks.push({ name, ok: true, detail: run() });
-      return true;
-    } catch (error) {
-      checks.push({ name, ok: false, detail: error instanceof Error ? error.message : String(error) });
-      return false;
-    }
-  };
+  const pass = (name: string, detail: string) => checks.push({ name, ok: true, detail });
+  const fail = (name: string, detail: string) => checks.push({ name, ok: false, detail });
   const message = hexToBytes(bundle.message);
-  check("message id", () => {
-    const id = decodeReading(message).messageId;
-    if (id !== bundle.messageId.toLowerCase())
-      throw new Error(`keccak256(message) is ${id}, bundle says ${bundle.messageId}`);
-    return id;
-  });
-  check("device key", () => {
-    const derived = addressFromPublicKey(hexToBytes(bundle.publicKey, 33));
-    if (derived !== normalizeAddress(bundle.device))
-      throw new Error(`public key belongs to ${derived}, bundle says ${bundle.device}`);
-    return derived;
-  });
-  check("signature", () => {
-    const decoded = verifyReading(
-      message,
-      normalizeAddress(bundle.device),
-      hexToBytes(bundle.publicKey, 33),
-      verifier,
-    );
-    return `ES256K by ${decoded.device}, seq ${decoded.reading.seq}`;
-  });
-  check("merkle proof", () => {
-    if (bundle.merkle === null) throw new Error("not yet in a sealed batch (status pending)");
-    if (!verifyMerkleProof(bundle.merkle.root, bundle.messageId, bundle.merkle.proof))
-      throw new Error("proof does not lead to the root");
-    return `leaf of ${bundle.merkle.root} (${bundle.merkle.proof.length} levels)`;
-  });
-  return checks;
+  let signed: DecodedReading | null = null;
+  try {
+    signed = decodeReading(message);
+    pass("message", `COSE_Sign1 ES256K, payload v${signed.reading.v}, ${message.length} bytes`);
+  } catch (error) {
+    fail("message", `the message does not decode: ${reasonOf(error)}`);
+  }
+  // The leaf is the id of the bytes, never the bundle's own messageId field.
+  const messageId = signed?.messageId ?? messageIdOf(message);
+  if (signed === null) {
+    if (bundle.messageId.toLowerCase() === messageId) pass("messageId", messageId);
+    else
+      fail("messageId", `bundle field messageId is ${bundle.messageId}, keccak256(message) is ${messageId}`);
+  } else {
+    const disagreements = compareSignedFields(bundle, signed);
+    for (const field of INFORMATIVE_BUNDLE_FIELDS) {
+      const found = disagreements.find((d) => d.field === field);
+      if (found) fail(field, found.detail);
+      else pass(field, agreement(field, signed));
+    }
+    if (disagreements.some((d) => d.field === "publicKey")) {
+      fail("signature", "not checked: publicKey is not the key of the message's kid");
+    } else {
+      try {
+        verifyDecodedCoseSign1(signed, signed.kid, hexToBytes(bundle.publicKey, 33), verifier);
+        pass("signature", `ES256K by ${signed.device}, seq ${signed.reading.seq}`);
+      } catch (error) {
+        fail("signature", reasonOf(error));
+      }
+    }
+  }
+  if (bundle.merkle === null) fail("merkle proof", "not yet in a sealed batch (status pending)");
+  else if (!verifyMerkleProof(bundle.merkle.root, messageId, bundle.merkle.proof))
+    fail("merkle proof", "proof does not lead to the root");
+  else pass("merkle proof", `leaf of ${bundle.merkle.root} (${bundle.merkle.proof.length} levels)`);
+  return { checks, signed };
+}
+
+function agreement(field: InformativeBundleField, signed: DecodedReading): string {
+  switch (field) {
+    case "messageId":
+      return `${signed.messageId} = keccak256(message)`;
+    case "device":
+      return `${signed.device} = the message's kid`;
+    case "publicKey":
+      return `the key of ${signed.device}`;
+    case "reading":
+      return "the signed payload";
+  }
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof SealtrailError) return `${error.code}: ${error.shortMessage}`;
+  return error instanceof Error ? error.message : String(error);
 }

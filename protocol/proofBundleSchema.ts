@@ -32,7 +32,8 @@ export const proofBundleSchema = {
       description: "33-byte compressed secp256k1 key.",
     },
     reading: {
-      description: "Decoded payload, informative only: verifiers decode `message` themselves.",
+      description:
+        "Decoded payload, informative: verifiers decode `message` themselves, and a bundle whose reading differs from the signed payload is invalid.",
       type: "object",
     },
     merkle: {
@@ -64,6 +65,11 @@ export const proofBundleSchema = {
           blockNumber: { oneOf: [{ type: "null" }, { type: "integer", minimum: 0 }] },
           blockTimestamp: { oneOf: [{ type: "null" }, { type: "integer", minimum: 0 }] },
           status: { enum: ["pending", "sealed", "submitted", "included", "final"] },
+          genesisHash: {
+            ...hex32,
+            description:
+              "Optional: hash of block 0 of the chain the anchor was made on, so a verifier can tell a reset chain or another network from a missing transaction.",
+          },
         },
       },
     },
