@@ -8,6 +8,10 @@ export const CliErrorCode = {
   ReadFailed: "READ_FAILED",
   /** The RPC endpoint could not be reached or did not answer eth_chainId. */
   RpcUnreachable: "RPC_UNREACHABLE",
+  /** An RPC call got no answer within --rpc-timeout. */
+  RpcTimeout: "RPC_TIMEOUT",
+  /** An RPC call failed: network error, HTTP error, JSON-RPC error or a malformed answer. */
+  RpcFailed: "RPC_FAILED",
   /** A command module does not export `run`. */
   BadCommandModule: "BAD_COMMAND_MODULE",
 } as const;

@@ -1,3 +1,4 @@
+import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import type { Hex } from "#protocol";
 import { run } from "./commands/verify.ts";
@@ -26,7 +27,16 @@ describe("sealtrail verify (offline paths)", () => {
     const file = writeTempBundle(exampleBundle([notOnChainAnchor("sealed")]));
     const { code, out } = await verify(file, "--rpc", "http://127.0.0.1:1");
     expect(code).toBe(1);
-    for (const name of ["bundle format", "message id", "device key", "signature", "merkle proof"]) {
+    for (const name of [
+      "bundle format",
+      "message",
+      "messageId",
+      "device",
+      "publicKey",
+      "reading",
+      "signature",
+      "merkle proof",
+    ]) {
       expect(out).toMatch(new RegExp(`✓ ${name}`));
     }
     expect(out).toMatch(/^NOT ANCHORED YET — not anchored yet \(status sealed\)$/m);
@@ -49,8 +59,8 @@ describe("sealtrail verify (offline paths)", () => {
     bundle.message = flipLastByte(bundle.message);
     const { code, out } = await verify(writeTempBundle(bundle));
     expect(code).toBe(1);
-    expect(out).toMatch(/✗ message id/);
-    expect(out).toMatch(/^INVALID — message id.* failed: /m);
+    expect(out).toMatch(/✗ messageId/);
+    expect(out).toMatch(/^INVALID — messageId.* failed: /m);
   });
 
   it("exits 1 naming the Merkle check when the proof is changed, without contacting the chain", async () => {
@@ -68,7 +78,28 @@ describe("sealtrail verify (offline paths)", () => {
     bundle.device = `0x${"11".repeat(20)}`;
     const { code, out } = await verify(writeTempBundle(bundle));
     expect(code).toBe(1);
-    expect(out).toMatch(/✗ device key\s+public key belongs to 0x/);
+    expect(out).toMatch(
+      /✗ device\s+bundle field device is 0x1111111111111111111111111111111111111111, the message is signed by kid 0x/,
+    );
+  });
+
+  it("prints the reading as signed (seq, ISO time, measurements), decoded from the message bytes", async () => {
+    const { out } = await verify(writeTempBundle(exampleBundle([notOnChainAnchor("sealed")])));
+    expect(out).toMatch(
+      /^ {2}signed {2}seq 2, 2023-11-14T22:15:20\.000Z \(ts 1700000120000\), temp_c 4\.2$/m,
+    );
+  });
+
+  it("exits 1 naming the field when the informative reading was edited (temp_c 4.2 → 2.0), and shows what was signed", async () => {
+    const bundle = exampleBundle([notOnChainAnchor("sealed")]);
+    bundle.reading = { ...bundle.reading, m: { temp_c: 2.0 } };
+    const { code, out } = await verify(writeTempBundle(bundle));
+    expect(code).toBe(1);
+    expect(out).toMatch(
+      /✗ reading\s+bundle field reading differs from the signed payload: m\.temp_c is 2, signed 4\.2/,
+    );
+    expect(out).toMatch(/^ {2}signed {2}seq 2, .*, temp_c 4\.2$/m);
+    expect(out).toMatch(/^INVALID — reading failed: bundle field reading differs/m);
   });
 
   it("exits 1 with a clear message for a file that is not JSON", async () => {
@@ -104,6 +135,45 @@ describe("sealtrail verify (offline paths)", () => {
     expect(`${out}${err}`).not.toMatch(/\n\s+at /);
   });
 
+  it("When the RPC accepts the connection and never answers, then verify exits 1 within the --rpc-timeout, naming the endpoint and what it waited for", async () => {
+    // A real TCP server on loopback that reads the request and never writes a byte back.
+    const sockets = new Set<Socket>();
+    const silent: Server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("data", () => {});
+      socket.on("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const started = Date.now();
+      const { code, out, err } = await verify(
+        writeTempBundle(exampleBundle()),
+        "--rpc",
+        `http://127.0.0.1:${port}`,
+        "--rpc-timeout",
+        "1.5",
+      );
+      const elapsed = Date.now() - started;
+      expect(code).toBe(1);
+      expect(err).toBe(`waiting for http://127.0.0.1:${port} (eth_chainId)…\n`);
+      expect(out).toMatch(
+        new RegExp(
+          `✗ RPC\\s+cannot reach RPC http://127\\.0\\.0\\.1:${port}: no answer from http://127\\.0\\.0\\.1:${port} to eth_chainId within 1\\.5 s`,
+        ),
+      );
+      expect(out).toMatch(/^NOT VERIFIED — could not check anchor 1 \(chain 31337\): cannot reach RPC/m);
+      // A hang detector with a wide margin on a loaded machine, not a speed test: the bound is 1.5 s.
+      expect(elapsed).toBeLessThan(10_000);
+      // The verifier closed its connection (the server sees the FIN a moment later).
+      for (let i = 0; i < 100 && sockets.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(sockets.size).toBe(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it("exits 1 and says how to check on chain when an included anchor is given without --rpc", async () => {
     const { code, out } = await verify(writeTempBundle(exampleBundle()));
     expect(code).toBe(1);
@@ -137,11 +207,20 @@ describe("sealtrail verify (offline paths)", () => {
     });
     expect(report.checks.map((c: { name: string; ok: boolean }) => [c.name, c.ok])).toEqual([
       ["bundle format", true],
-      ["message id", true],
-      ["device key", true],
+      ["message", true],
+      ["messageId", true],
+      ["device", true],
+      ["publicKey", true],
+      ["reading", true],
       ["signature", true],
       ["merkle proof", true],
     ]);
+    expect(report.signed).toEqual({
+      device: bundle.device,
+      messageId: bundle.messageId,
+      payload: bundle.reading,
+      time: "2023-11-14T22:15:20.000Z",
+    });
   });
 
   describe("usage errors exit 2", () => {
@@ -152,6 +231,8 @@ describe("sealtrail verify (offline paths)", () => {
       ["--rpc without a value", ["a.json", "--rpc"]],
       ["a non-http RPC URL", ["a.json", "--rpc", "ws://127.0.0.1:8545"]],
       ["an unknown --min-status", ["a.json", "--min-status", "sealed"]],
+      ["a --rpc-timeout of 0", ["a.json", "--rpc-timeout", "0"]],
+      ["a --rpc-timeout that is not a number", ["a.json", "--rpc-timeout", "10s"]],
     ])("%s", async (_what, argv) => {
       const { code, err } = await verify(...argv);
       expect(code).toBe(2);

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { CliError, CliErrorCode, isCliError } from "../errors.ts";
 import { type CliIo, ExitCode } from "../io.ts";
+import { DEFAULT_RPC_TIMEOUT_MS } from "../verify/connectRpc.ts";
 import { formatReport, formatReportJson } from "../verify/formatReport.ts";
 import type { MinStatus } from "../verify/types.ts";
 import { verifyBundle } from "../verify/verifyBundle.ts";
@@ -9,15 +10,20 @@ import { verifyBundle } from "../verify/verifyBundle.ts";
 /** Bundles are at most ~140 kB (64 kB message as hex + 64-level proof); refuse anything absurd. */
 const MAX_BUNDLE_BYTES = 1024 * 1024;
 
-export const VERIFY_HELP = `usage: sealtrail verify <bundle.json | -> --rpc <url> [--rpc <url>]… [--min-status included|final] [--json]
+/** Longest --rpc-timeout accepted, seconds. */
+const MAX_RPC_TIMEOUT_S = 600;
+
+export const VERIFY_HELP = `usage: sealtrail verify <bundle.json | -> --rpc <url> [--rpc <url>]… [--rpc-timeout <s>] [--min-status included|final] [--json]
 
 Verifies a sealtrail-proof-v1 proof bundle with nothing but the bundle and a JSON-RPC endpoint:
-the ES256K signature, message id and device key, the Merkle path to the batch root, and for every
-anchor that claims to be included or final: the anchoring transaction, its RootAnchored event, block
-number and timestamp, and the contract's anchoredAt(root).
+the message and its ES256K signature, that messageId, device, publicKey and reading say what the
+signed bytes say, the Merkle path to the batch root, and for every anchor that claims to be included
+or final: the anchoring transaction, its RootAnchored event, block number and timestamp, and the
+contract's anchoredAt(root). The report shows the reading as signed (seq, time, measurements).
 
 options:
   --rpc <url>          JSON-RPC endpoint (http/https) of an anchor's chain; repeat for several chains
+  --rpc-timeout <s>    longest wait for any one RPC answer, in seconds (default ${DEFAULT_RPC_TIMEOUT_MS / 1000})
   --min-status <s>     lowest anchor status accepted as proof: included (default) or final
   --json               print a machine-readable report (format sealtrail-verify-report-v1)
   -h, --help           show this help
@@ -25,7 +31,13 @@ options:
 exit status: 0 valid, 1 not valid (invalid, not anchored yet, or could not be checked), 2 usage error
 `;
 
-type VerifyArgs = { file: string; rpcUrls: string[]; minStatus: MinStatus; json: boolean };
+type VerifyArgs = {
+  file: string;
+  rpcUrls: string[];
+  rpcTimeoutMs: number;
+  minStatus: MinStatus;
+  json: boolean;
+};
 
 /**
  * `sealtrail verify`: checks a proof bundle offline and on chain and prints a report.
@@ -50,7 +62,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const report = await verifyBundle(text, {
     source: args.file,
     rpcUrls: args.rpcUrls,
+    rpcTimeoutMs: args.rpcTimeoutMs,
     minStatus: args.minStatus,
+    onWaiting: (line) => io.stderr.write(`${line}\n`),
   });
   io.stdout.write(args.json ? formatReportJson(report) : formatReport(report));
   return report.valid ? ExitCode.Ok : ExitCode.Failed;
@@ -85,7 +99,20 @@ function parseVerifyArgs(argv: string[]): VerifyArgs | "help" {
       );
     }
   }
-  return { file, rpcUrls, minStatus, json: values.json ?? false };
+  const rpcTimeoutMs = parseRpcTimeout(values["rpc-timeout"]);
+  return { file, rpcUrls, rpcTimeoutMs, minStatus, json: values.json ?? false };
+}
+
+function parseRpcTimeout(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_RPC_TIMEOUT_MS;
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(seconds > 0) || seconds > MAX_RPC_TIMEOUT_S) {
+    throw new CliError(
+      CliErrorCode.Usage,
+      `--rpc-timeout must be a number of seconds above 0 and at most ${MAX_RPC_TIMEOUT_S}, not ${JSON.stringify(value.slice(0, 40))}`,
+    );
+  }
+  return Math.round(seconds * 1000);
 }
 
 function parse(argv: string[]) {
@@ -95,6 +122,7 @@ function parse(argv: string[]) {
     strict: true,
     options: {
       rpc: { type: "string", multiple: true },
+      "rpc-timeout": { type: "string" },
       "min-status": { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },

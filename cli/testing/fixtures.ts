@@ -116,6 +116,8 @@ export type FakeChainState = {
   blockTimestamp: number;
   latestBlock: number;
   anchoredAt: bigint | null;
+  /** Hash of block 0; when unset, block 0 is not found. */
+  genesisHash?: string;
   /** When set, every read rejects with it. */
   failWith?: Error;
 };
@@ -154,7 +156,11 @@ export function fakeChain(
     getTransactionReceipt: () => answer(state.receipt),
     getBlock: (n) =>
       answer(
-        n === state.receipt?.blockNumber ? { hash: state.blockHash, timestamp: state.blockTimestamp } : null,
+        n === state.receipt?.blockNumber
+          ? { hash: state.blockHash, timestamp: state.blockTimestamp }
+          : n === 0 && state.genesisHash !== undefined
+            ? { hash: state.genesisHash, timestamp: 0 }
+            : null,
       ),
     getBlockNumber: () => answer(state.latestBlock),
     anchoredAt: () => answer(state.anchoredAt),

@@ -11,11 +11,17 @@ export type OnChainAnchor = {
   txHash: Hex;
   blockNumber: number;
   blockTimestamp: number;
+  /** Block 0 of the chain the anchorer saw, when the bundle records it. */
+  genesisHash?: Hex;
 };
 
 export type AnchorCheckResult = {
-  /** `mismatch`: the chain contradicts the anchor; `rpc-error`: the chain could not be read. */
-  outcome: "verified" | "mismatch" | "rpc-error";
+  /**
+   * `mismatch`: the chain contradicts the anchor; `rpc-error`: the chain could not be read;
+   * `other-chain`: the endpoint serves a chain with another genesis than the anchor's (reset or another
+   * network with the same chain id), so it can neither confirm nor refute the anchor.
+   */
+  outcome: "verified" | "mismatch" | "rpc-error" | "other-chain";
   checks: Check[];
   confirmations: number | null;
 };
@@ -62,6 +68,19 @@ export async function checkAnchorOnChain(
 
     const receipt = await read("transaction", chain.getTransactionReceipt(anchor.txHash));
     if (receipt === null) {
+      // A receipt that is not there is most often a chain reset (a demo's local chain) or an endpoint of
+      // another network with the same chain id: block 0 tells which, when the bundle names its genesis.
+      if (anchor.genesisHash !== undefined) {
+        const genesis = await read("genesis", chain.getBlock(0));
+        if (genesis?.hash && genesis.hash.toLowerCase() !== anchor.genesisHash.toLowerCase()) {
+          fail(
+            "genesis",
+            `the chain at ${chain.label} has a different genesis (${genesis.hash}) than the bundle's anchor (${anchor.genesisHash}): the chain was reset or this is another network`,
+          );
+          return { outcome: "other-chain", checks, confirmations };
+        }
+        if (genesis?.hash) pass("genesis", `${genesis.hash}, as the bundle's anchor says`);
+      }
       fail("transaction", `no receipt for ${anchor.txHash} on chain ${anchor.chainId}`);
     } else {
       if (receipt.status === 1) pass("transaction", `${anchor.txHash} succeeded`);

@@ -18,6 +18,14 @@ export function formatReport(report: VerifyReport): string {
   const lines: string[] = [`Sealtrail proof bundle ${report.source}`];
   if (report.messageId !== null) lines.push(`  message ${report.messageId}`);
   if (report.device !== null) lines.push(`  device  ${safeChecksum(report.device)}`);
+  if (report.signed !== null) {
+    // What was signed, decoded from the message bytes: the bundle's own `reading` is never printed.
+    const { seq, ts, m } = report.signed.payload;
+    const measurements = Object.entries(m)
+      .map(([name, value]) => `${name} ${value}`)
+      .join(", ");
+    lines.push(`  signed  seq ${seq}, ${report.signed.time} (ts ${ts}), ${measurements}`);
+  }
   for (const check of report.checks) lines.push(checkLine(check, ""));
   for (const anchor of report.anchors) lines.push(...anchorLines(anchor, report.anchors.length));
   lines.push(`${VERDICT_LABEL[report.verdict.status]} — ${report.verdict.summary}`);

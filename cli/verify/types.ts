@@ -36,6 +36,15 @@ export type AnchorVerification = {
 export type VerdictStatus = "valid" | "invalid" | "not-anchored" | "unverified";
 export type Verdict = { status: VerdictStatus; summary: string };
 
+/** The reading as the message bytes say it (never the bundle's informative copy). */
+export type SignedReadingView = {
+  device: Hex;
+  messageId: Hex;
+  payload: { v: number; seq: number; ts: number; prev: Hex; m: Record<string, number> };
+  /** `payload.ts` as an ISO 8601 time. */
+  time: string;
+};
+
 export type VerifyReport = {
   format: typeof VERIFY_REPORT_FORMAT;
   /** Where the bundle came from (file path or "-"). */
@@ -46,6 +55,8 @@ export type VerifyReport = {
   /** Known once the bundle parses. */
   messageId: Hex | null;
   device: Hex | null;
+  /** Decoded from the message bytes; null when the bundle does not parse or the message does not decode. */
+  signed: SignedReadingView | null;
   /** Bundle-level checks: JSON, format, then the offline checks of protocol/. */
   checks: Check[];
   anchors: AnchorVerification[];

@@ -88,4 +88,24 @@ describe("verifyBundle (with a fake chain)", () => {
     });
     expect(both.valid).toBe(true);
   });
+
+  it("is not verified, naming both genesis hashes, when the receipt is missing and block 0 differs from the anchor's genesisHash", async () => {
+    const bundle = exampleBundle([includedAnchor({ genesisHash: `0x${"0a".repeat(32)}` })]);
+    const chain = fakeChain(bundle.merkle!.root, { receipt: null, genesisHash: `0x${"0b".repeat(32)}` });
+    const report = await verifyWith(bundle, { "http://rpc.example": chain });
+    expect(report.verdict.status).toBe("unverified");
+    expect(report.verdict.summary).toBe(
+      `could not check anchor 1 (chain 31337): the chain at fake://chain has a different genesis (0x${"0b".repeat(32)}) than the bundle's anchor (0x${"0a".repeat(32)}): the chain was reset or this is another network`,
+    );
+  });
+
+  it("is invalid with 'no receipt' when block 0 is the anchor's genesis (same chain, unknown transaction)", async () => {
+    const genesisHash = `0x${"0a".repeat(32)}` as const;
+    const bundle = exampleBundle([includedAnchor({ genesisHash })]);
+    const chain = fakeChain(bundle.merkle!.root, { receipt: null, genesisHash });
+    const report = await verifyWith(bundle, { "http://rpc.example": chain });
+    expect(report.verdict.status).toBe("invalid");
+    expect(report.anchors[0]!.checks.map((c) => [c.name, c.ok])).toContainEqual(["genesis", true]);
+    expect(report.verdict.summary).toMatch(/transaction: no receipt for 0xabab/);
+  });
 });

@@ -4,17 +4,19 @@ import {
   nobleVerifier,
   type ProofBundle,
   parseProofBundle,
-  verifyProofBundleOffline,
+  readingToJson,
+  verifyProofBundleOfflineDetailed,
 } from "#protocol";
 import { isCliError } from "../errors.ts";
 import type { AnchorChain } from "./anchorChain.ts";
 import { checkAnchorOnChain } from "./checkAnchorOnChain.ts";
-import { connectRpc, rpcErrorReason } from "./connectRpc.ts";
+import { connectRpc, DEFAULT_RPC_TIMEOUT_MS, rpcErrorReason } from "./connectRpc.ts";
 import { decideVerdict } from "./decideVerdict.ts";
 import {
   type AnchorVerification,
   type Check,
   type MinStatus,
+  type SignedReadingView,
   VERIFY_REPORT_FORMAT,
   type VerifyReport,
 } from "./types.ts";
@@ -25,20 +27,26 @@ export type VerifyBundleOptions = {
   /** JSON-RPC endpoints; each anchor is checked on the one serving its chain. */
   rpcUrls: readonly string[];
   minStatus: MinStatus;
-  /** Opens an endpoint; defaults to ethers over HTTP (tests may pass a fake chain). */
+  /** Upper bound of each RPC call, ms (default 10 s). */
+  rpcTimeoutMs?: number;
+  /** Told what is being waited for when an RPC call has had no answer for a second (e.g. stderr). */
+  onWaiting?: (line: string) => void;
+  /** Opens an endpoint; defaults to JSON-RPC over HTTP (tests may pass a fake chain). */
   connect?: (url: string) => Promise<AnchorChain>;
 };
 
 type Endpoints = { chains: AnchorChain[]; failures: string[] };
 
 /**
- * Verifies a proof bundle given as JSON text: its format, the offline checks of protocol/ (message id,
- * device key, ES256K signature, Merkle path), then every anchor that claims to be on chain against the
- * chain itself. Never throws for a bad bundle or an unreachable RPC: everything ends up in the report.
+ * Verifies a proof bundle given as JSON text: its format, the offline checks of protocol/ (the message
+ * decodes, the informative fields say what its bytes say, ES256K signature, Merkle path), then every
+ * anchor that claims to be on chain against the chain itself, each RPC call bounded by a timeout. The
+ * report carries the reading as signed, decoded from the message bytes. Never throws for a bad bundle or an unreachable RPC: everything ends up in the report.
  * @example const report = await verifyBundle(text, { source: "b.json", rpcUrls: ["http://127.0.0.1:8545"], minStatus: "included" })
  */
 export async function verifyBundle(text: string, options: VerifyBundleOptions): Promise<VerifyReport> {
   const checks: Check[] = [];
+  let signed: SignedReadingView | null = null;
   const report = (bundle: ProofBundle | null, anchors: AnchorVerification[]): VerifyReport => {
     const verdict = decideVerdict({
       checks,
@@ -54,6 +62,7 @@ export async function verifyBundle(text: string, options: VerifyBundleOptions): 
       minStatus: options.minStatus,
       messageId: bundle?.messageId ?? null,
       device: bundle?.device ?? null,
+      signed,
       checks,
       anchors,
     };
@@ -71,12 +80,29 @@ export async function verifyBundle(text: string, options: VerifyBundleOptions): 
     } else throw error;
     return report(null, []);
   }
-  checks.push(...verifyProofBundleOffline(bundle, nobleVerifier));
+  const offline = verifyProofBundleOfflineDetailed(bundle, nobleVerifier);
+  checks.push(...offline.checks);
+  if (offline.signed !== null) {
+    const { v, seq, ts, prev, m } = readingToJson(offline.signed.reading) as SignedReadingView["payload"];
+    signed = {
+      device: offline.signed.device,
+      messageId: offline.signed.messageId,
+      payload: { v, seq, ts, prev, m },
+      time: isoTime(ts),
+    };
+  }
   const offlineOk = checks.every((c) => c.ok);
 
   let endpoints: Promise<Endpoints> | undefined;
   const connectAll = () => {
-    endpoints ??= openEndpoints(options.rpcUrls, options.connect ?? ((url) => connectRpc(url)));
+    const connect =
+      options.connect ??
+      ((url: string) =>
+        connectRpc(url, {
+          timeoutMs: options.rpcTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS,
+          ...(options.onWaiting ? { onWaiting: options.onWaiting } : {}),
+        }));
+    endpoints ??= openEndpoints(options.rpcUrls, connect);
     return endpoints;
   };
   try {
@@ -168,7 +194,14 @@ async function verifyAnchor(
   }
   const checked = await checkAnchorOnChain(
     chain,
-    { chainId: anchor.chainId, contract: anchor.contract, txHash, blockNumber, blockTimestamp },
+    {
+      chainId: anchor.chainId,
+      contract: anchor.contract,
+      txHash,
+      blockNumber,
+      blockTimestamp,
+      ...(anchor.genesisHash === undefined ? {} : { genesisHash: anchor.genesisHash }),
+    },
     bundle.merkle.root,
   );
   entry.checks.push(...checked.checks);
@@ -176,4 +209,10 @@ async function verifyAnchor(
   entry.result =
     checked.outcome === "verified" ? "verified" : checked.outcome === "mismatch" ? "failed" : "unchecked";
   return entry;
+}
+
+/** ISO time of a device timestamp (ms), or a note when it is past what a Date can hold. */
+function isoTime(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? "(out of range)" : date.toISOString();
 }
