@@ -12,6 +12,7 @@ import {
   getReading,
   getReadingProof,
   getStatus,
+  getVerifierTool,
   listDeviceReadings,
   listDevices,
   registerDevice,
@@ -69,6 +70,14 @@ export function createApp(deps: ApiDeps): Express {
   api
     .route("/readings/:messageId/proof")
     .get(getReadingProof(deps, new BatchTreeCache()))
+    .all(methodNotAllowed(["GET", "HEAD"]));
+  api
+    .route("/tools/sealtrail-verify.mjs")
+    .get(getVerifierTool(deps, "file"))
+    .all(methodNotAllowed(["GET", "HEAD"]));
+  api
+    .route("/tools/sealtrail-verify.mjs.sha256")
+    .get(getVerifierTool(deps, "sha256"))
     .all(methodNotAllowed(["GET", "HEAD"]));
   app.use(API_PREFIX, api);
   if (deps.metrics) app.get("/metrics", deps.metrics);

@@ -20,6 +20,8 @@ export const ApiErrorCode = {
   Forbidden: "FORBIDDEN",
   DeviceNotFound: "DEVICE_NOT_FOUND",
   ReadingNotFound: "READING_NOT_FOUND",
+  /** The standalone verifier (npm run build:verifier) is not built on this server. */
+  VerifierNotBuilt: "VERIFIER_NOT_BUILT",
   Invariant: "INVARIANT",
   Internal: "INTERNAL",
 } as const;

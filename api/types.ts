@@ -20,6 +20,8 @@ export type ApiDeps = {
   finalityDepth?: number;
   /** Defaults to a silent logger. */
   logger?: ApiLogger;
+  /** The standalone verifier served under /tools; defaults to dist/sealtrail-verify.mjs of this checkout. */
+  verifierToolPath?: string;
   /** Serves `GET /metrics` (Prometheus text format) when given, e.g. `metricsHandler(gateway.metrics)`. */
   metrics?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 };
