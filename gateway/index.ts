@@ -4,6 +4,7 @@ export { Anchorer, type AnchorerOptions, type AnchorFaults } from "./anchoring/a
 export type { AnchorChain, AnchorEvent, AnchorReceipt, Fees, PreparedAnchorTx } from "./anchoring/chain.ts";
 export { ANCHOR_ABI, EthersAnchorChain } from "./anchoring/ethersAnchorChain.ts";
 export { bumpedFees, type FeePolicy, initialFees } from "./anchoring/feePolicy.ts";
+export { genesisMetaKey } from "./anchoring/genesisMetaKey.ts";
 export { Batcher, type BatcherOptions } from "./batching/batcher.ts";
 export { MerkleRootBuilder } from "./batching/merkleRootBuilder.ts";
 export { type SealOptions, sealPendingBatch } from "./batching/sealPendingBatch.ts";

@@ -1,10 +1,11 @@
-import type { AnchorTarget, Store, StoredMessage } from "#gateway";
+import { type AnchorTarget, genesisMetaKey, type Store, type StoredMessage } from "#gateway";
 import {
   bytesToHex,
   type Hex,
   InvariantError,
   invariant,
   LEAF_ENCODING,
+  type AnchorRecord,
   type MerkleSection,
   PROOF_BUNDLE_FORMAT,
   type ProofBundle,
@@ -44,13 +45,28 @@ export async function buildProofBundle(
     publicKey: bytesToHex(device.publicKey),
     reading: JSON.parse(message.payloadJson) as Record<string, unknown>,
     merkle: message.batchId === null ? null : await merkleSection(message, message.batchId, context),
-    anchors: await resolveAnchors(store, context.anchorTargets, message.batchId),
+    anchors: await withGenesis(store, await resolveAnchors(store, context.anchorTargets, message.batchId)),
   };
   try {
     return parseProofBundle(bundle);
   } catch (cause) {
     throw new InvariantError("built a proof bundle that does not match sealtrail-proof-v1", { cause });
   }
+}
+
+/**
+ * Adds the chain's genesis hash, as the anchorer recorded it for the target, to every anchor that has a
+ * transaction: a verifier that finds no receipt can then tell a reset chain or another network from a
+ * missing transaction.
+ */
+async function withGenesis(store: Store, anchors: AnchorRecord[]): Promise<AnchorRecord[]> {
+  return Promise.all(
+    anchors.map(async (anchor) => {
+      if (anchor.txHash === null) return anchor;
+      const genesis = await store.getMeta(genesisMetaKey(anchor));
+      return genesis === undefined ? anchor : { ...anchor, genesisHash: genesis.toLowerCase() as Hex };
+    }),
+  );
 }
 
 async function merkleSection(

@@ -4,6 +4,7 @@ import type { GatewayMetrics } from "../metrics.ts";
 import type { AnchorRecord, AnchorTarget, BatchRecord, Store } from "../store/types.ts";
 import type { AnchorChain, AnchorEvent, Fees } from "./chain.ts";
 import { bumpedFees, type FeePolicy, initialFees } from "./feePolicy.ts";
+import { genesisMetaKey } from "./genesisMetaKey.ts";
 
 /** Points where tests inject a crash (e.g. `process.kill(process.pid, "SIGKILL")`). */
 export type AnchorFaults = {
@@ -111,7 +112,7 @@ export class Anchorer {
   }
 
   private metaKey(target = this.target): string {
-    return `genesis:${target.chainId}:${target.contract}`;
+    return genesisMetaKey(target);
   }
 
   /** Detects a chain restarted from a new genesis (local chains) and follows the configured policy. */
