@@ -1,6 +1,9 @@
 // `sealtrail verify` against a real chain: a `hardhat node --chain-type op` child process on a free port,
 // with SealtrailAnchor deployed and a bundle's root anchored by a real transaction.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { JsonRpcProvider, Network, NonceManager, Wallet } from "ethers";
@@ -19,6 +22,48 @@ const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
 const HARDHAT_CLI = fileURLToPath(new URL("../node_modules/hardhat/dist/src/cli.js", import.meta.url));
 /** Hardhat's account #0: a PUBLICLY KNOWN test key, funded only on local development chains. */
 const HARDHAT_PUBLIC_TEST_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+/**
+ * The Node 20 an auditor has: the system `node` here and in CI (SEALTRAIL_TEST_NODE20 points elsewhere).
+ * The tests below prove that the verifier runs on it, so they refuse to run on anything else.
+ */
+const NODE20 = process.env.SEALTRAIL_TEST_NODE20 ?? "/usr/bin/node";
+const STANDALONE = fileURLToPath(new URL("../dist/sealtrail-verify.mjs", import.meta.url));
+
+/** Runs `binary args…` and collects its exit code, stdout and stderr. */
+function runWith(
+  binary: string,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { cwd, stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, out, err }));
+  });
+}
+
+async function stopNode(node: { child: ChildProcess } | undefined): Promise<void> {
+  if (node && node.child.exitCode === null) {
+    const exited = new Promise((resolve) => node.child.once("exit", resolve));
+    node.child.kill("SIGTERM");
+    await exited;
+  }
+}
+
+/** Block 0's hash, read with a plain JSON-RPC call. */
+async function genesisOf(url: string): Promise<Hex> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: ["0x0", false] }),
+  });
+  return ((await res.json()) as { result: { hash: Hex } }).result.hash;
+}
 
 /** Starts `hardhat node` on port 0 and resolves with its RPC URL once it prints it. */
 function startHardhatNode(): Promise<{ child: ChildProcess; url: string }> {
@@ -99,16 +144,15 @@ describe("sealtrail verify against a Hardhat chain", () => {
 
   afterAll(async () => {
     removeTempBundles();
-    if (node && node.child.exitCode === null) {
-      const exited = new Promise((resolve) => node!.child.once("exit", resolve));
-      node.child.kill("SIGTERM");
-      await exited;
-    }
+    await stopNode(node);
   });
 
   it("exits 0 with every check passed for a bundle whose root was anchored by a real transaction", async () => {
     const { code, out } = await verify(writeTempBundle(bundle), "--rpc", node!.url);
     expect(out).not.toMatch(/✗/);
+    expect(out).toMatch(
+      /^ {2}signed {2}seq 2, 2023-11-14T22:15:20\.000Z \(ts 1700000120000\), temp_c 4\.2$/m,
+    );
     for (const name of [
       "chain id",
       "transaction",
@@ -149,4 +193,95 @@ describe("sealtrail verify against a Hardhat chain", () => {
     expect(code).toBe(1);
     expect(out).toMatch(/^NOT ANCHORED YET — anchored \(status included\) but not final yet/m);
   }, 30_000);
+
+  it("When the chain was reset after the bundle was saved, then it says the genesis differs instead of only 'no receipt'", async () => {
+    // A second Hardhat chain with the same chain id: what a restarted demo chain looks like to a verifier.
+    const reset = await startHardhatNode();
+    try {
+      const before = await genesisOf(node!.url);
+      const after = await genesisOf(reset.url);
+      expect(after).not.toBe(before); // precondition: another genesis (its block 0 has another timestamp)
+      const saved = { ...bundle, anchors: [{ ...bundle.anchors[0]!, genesisHash: before }] };
+      const file = writeTempBundle(saved);
+
+      const { code, out } = await verify(file, "--rpc", reset.url);
+      expect(code).toBe(1);
+      const label = reset.url.replace(/\/$/, "");
+      expect(out).toContain(
+        `✗ genesis              the chain at ${label} has a different genesis (${after}) than the bundle's anchor (${before}): the chain was reset or this is another network`,
+      );
+      expect(out).toMatch(
+        /^NOT VERIFIED — could not check anchor 1 \(chain \d+\): the chain at .* has a different genesis/m,
+      );
+
+      // The same bundle against the chain it was anchored on: its genesis matches and it verifies.
+      expect((await verify(file, "--rpc", node!.url)).code).toBe(0);
+    } finally {
+      await stopNode(reset);
+    }
+  }, 150_000);
+
+  describe(`on Node 20 (${NODE20})`, () => {
+    let workDir: string;
+
+    beforeAll(() => {
+      const version = execFileSync(NODE20, ["--version"], { encoding: "utf8" }).trim();
+      if (!/^v(20|21)\./.test(version))
+        throw new Error(
+          `${NODE20} is ${version}, not Node 20: set SEALTRAIL_TEST_NODE20 to a Node 20 binary`,
+        );
+      if (!existsSync(STANDALONE))
+        throw new Error(`${STANDALONE} is missing: run npm run build:verifier first (npm test does)`);
+      // Outside the repository, with nothing installed next to it: what an auditor downloads.
+      workDir = mkdtempSync(join(tmpdir(), "sealtrail-auditor-"));
+      copyFileSync(STANDALONE, join(workDir, "sealtrail-verify.mjs"));
+    });
+
+    afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+    it("node sealtrail-verify.mjs (the standalone file, alone in a folder) exits 0 and shows the signed reading for a real anchored bundle", async () => {
+      const { code, out, err } = await runWith(
+        NODE20,
+        ["sealtrail-verify.mjs", writeTempBundle(bundle), "--rpc", node!.url],
+        workDir,
+      );
+      expect(err).toBe("");
+      expect(out).toMatch(
+        /^ {2}signed {2}seq 2, 2023-11-14T22:15:20\.000Z \(ts 1700000120000\), temp_c 4\.2$/m,
+      );
+      expect(out).toMatch(/^VALID — anchored on chain \d+ in block \d+/m);
+      expect(code).toBe(0);
+    }, 60_000);
+
+    it("node sealtrail-verify.mjs exits 1 naming the field when the bundle's reading was edited (temp_c 4.2 → 2.0)", async () => {
+      const edited = { ...bundle, reading: { ...bundle.reading, m: { temp_c: 2.0 } } };
+      const { code, out } = await runWith(
+        NODE20,
+        ["sealtrail-verify.mjs", writeTempBundle(edited), "--rpc", node!.url],
+        workDir,
+      );
+      expect(out).toMatch(
+        /^INVALID — reading failed: bundle field reading differs from the signed payload: m\.temp_c is 2, signed 4\.2$/m,
+      );
+      expect(code).toBe(1);
+    }, 60_000);
+
+    it("node cli/sealtrail.js verify exits 0 for the same bundle", async () => {
+      const { code, out } = await runWith(
+        NODE20,
+        ["cli/sealtrail.js", "verify", writeTempBundle(bundle), "--rpc", node!.url],
+        REPO_ROOT,
+      );
+      expect(out).toMatch(/^VALID — anchored on chain \d+ in block \d+/m);
+      expect(code).toBe(0);
+    }, 60_000);
+
+    it("node cli/sealtrail.js demo says it needs Node 22.18 and exits 2 instead of crashing", async () => {
+      const { code, out, err } = await runWith(NODE20, ["cli/sealtrail.js", "demo"], REPO_ROOT);
+      expect(out).toBe("");
+      expect(err).toMatch(/^sealtrail demo: needs Node\.js >= 22\.18, this is v2\d\./);
+      expect(err).toMatch(/`sealtrail verify` runs on Node >= 20/);
+      expect(code).toBe(2);
+    }, 60_000);
+  });
 });
