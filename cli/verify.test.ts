@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from "node:net";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import type { Hex } from "#protocol";
 import { run } from "./commands/verify.ts";
@@ -100,6 +101,19 @@ describe("sealtrail verify (offline paths)", () => {
     );
     expect(out).toMatch(/^ {2}signed {2}seq 2, .*, temp_c 4\.2$/m);
     expect(out).toMatch(/^INVALID — reading failed: bundle field reading differs/m);
+  });
+
+  it("still verifies a bundle saved before anchors named their genesis (fixture): every offline check passes", async () => {
+    const fixture = fileURLToPath(
+      new URL("./verify/fixtures/sealtrail-proof-v1-without-genesis.json", import.meta.url),
+    );
+    const { code, out } = await verify(fixture);
+    expect(out).not.toMatch(/✗/);
+    expect(out).toMatch(
+      /^ {2}signed {2}seq 1, 2025-11-21T04:41:00\.000Z \(ts 1763700060000\), temp_c 3\.6, rh_pct 56$/m,
+    );
+    expect(out).toMatch(/^NOT ANCHORED YET — not anchored yet \(status sealed\)$/m);
+    expect(code).toBe(1); // sealed only: valid as far as it goes, not anchored
   });
 
   it("exits 1 with a clear message for a file that is not JSON", async () => {

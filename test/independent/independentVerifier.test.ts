@@ -846,12 +846,32 @@ describe("proof bundles (offline)", () => {
     expect((await verifyBundle({ ...b, anchors: [] }, { requireAnchored: true })).ok).toBe(false);
   });
 
-  test("'reading' is informative: a mismatch is a warning only", async () => {
-    const b = makeBundle();
-    b.reading = { ...m0.payload, m: { temp_c: 99 } };
-    const r = await verifyBundle(b);
+  test.each([
+    ["messageId", (b: Bundle) => void (b.messageId = `0x${"12".repeat(32)}`)],
+    ["device", (b: Bundle) => void (b.device = dev(m0.device === 0 ? 1 : 0).address)],
+    ["publicKey", (b: Bundle) => void (b.publicKey = dev(m0.device === 0 ? 1 : 0).publicKey)],
+    ["reading", (b: Bundle) => void (b.reading = { ...(b.reading as object), m: { temp_c: 99 } })],
+  ] as const)(
+    "an edited informative field (%s) that disagrees with the signed bytes makes the bundle invalid",
+    async (field, edit) => {
+      const b = makeBundle();
+      edit(b);
+      const r = await verifyBundle(b);
+      expect(r.ok).toBe(false);
+      expect(r.errors.map((e) => e.check).join(" ")).toContain(field);
+    },
+  );
+
+  test("the old bundle fixture saved before genesisHash existed still verifies offline", async () => {
+    const old = JSON.parse(
+      readFileSync(
+        new URL("../../cli/verify/fixtures/sealtrail-proof-v1-without-genesis.json", import.meta.url),
+        "utf8",
+      ),
+    );
+    const r = await verifyBundle(old);
+    expect(r.errors).toEqual([]);
     expect(r.ok).toBe(true);
-    expect(r.warnings.map((w) => w.check)).toContain("reading");
   });
 
   test("included anchors without an RPC: valid at level 'sealed' with a warning; requireAnchored fails", async () => {

@@ -838,12 +838,10 @@ function getSchemaValidator() {
   return schemaValidator;
 }
 
+// docs/protocol.md section 14: the same IEEE-754 double (JSON writers print the shortest text that reads
+// back as the same double, so an honest bundle always matches exactly; no tolerance).
 function sameJsonNumber(a, b) {
-  return (
-    typeof a === "number" &&
-    typeof b === "number" &&
-    (a === b || Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a)))
-  );
+  return typeof a === "number" && typeof b === "number" && a === b;
 }
 
 function compareReading(reading, payload) {
@@ -1007,12 +1005,16 @@ export async function verifyBundle(bundle, options = {}) {
       ? undefined
       : `computed ${res.messageId}, bundle says ${b.messageId}`,
   );
+  // docs/protocol.md section 14: every informative field must say what the signed bytes say; a bundle
+  // whose `reading` differs from the signed payload is invalid (a reader would see the edited values).
   const diffs = compareReading(b.reading, res.payload);
-  if (diffs.length)
-    report.warnings.push({
-      check: "reading",
-      detail: `informative 'reading' differs from the signed payload: ${diffs.join("; ")}`,
-    });
+  check(
+    "reading = signed payload",
+    diffs.length === 0,
+    diffs.length === 0
+      ? undefined
+      : `bundle field reading differs from the signed payload: ${diffs.join("; ")}`,
+  );
   if (report.errors.length) return finish();
   report.level = "signed";
 
