@@ -1,6 +1,7 @@
 // Public API of protocol/: pure functions over bytes. No I/O, no environment, no logging.
 // The native verifier is Node-only and lives behind its own import, "#protocol/native".
 export { bytesEqual, bytesToHex, compareBytes, type Hex, hexToBytes, isHexOfLength } from "./bytes.ts";
+export { type CborLimits, DEFAULT_CBOR_LIMITS, decodeCbor, encodeCbor, scanCbor } from "./cbor.ts";
 export {
   compareSignedFields,
   type FieldDisagreement,
@@ -8,7 +9,6 @@ export {
   type InformativeBundleField,
   type InformativeFields,
 } from "./compareSignedFields.ts";
-export { type CborLimits, DEFAULT_CBOR_LIMITS, decodeCbor, encodeCbor, scanCbor } from "./cbor.ts";
 export {
   type ConnectTokenClaims,
   signConnectToken,

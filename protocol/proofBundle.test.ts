@@ -136,22 +136,30 @@ describe("proof bundle sealtrail-proof-v1", () => {
     it.each([
       [
         "messageId",
-        (b: ProofBundle) => void (b.messageId = `0x${"12".repeat(32)}`),
+        (b: ProofBundle): void => {
+          b.messageId = `0x${"12".repeat(32)}`;
+        },
         /bundle field messageId is 0x1212/,
       ],
       [
         "device",
-        (b: ProofBundle) => void (b.device = other.address),
+        (b: ProofBundle): void => {
+          b.device = other.address;
+        },
         /bundle field device is 0x[0-9a-f]{40}, the message is signed by kid/,
       ],
       [
         "publicKey",
-        (b: ProofBundle) => void (b.publicKey = bytesToHex(other.publicKey)),
+        (b: ProofBundle): void => {
+          b.publicKey = bytesToHex(other.publicKey);
+        },
         /bundle field publicKey belongs to 0x[0-9a-f]{40}, the message is signed by kid/,
       ],
       [
         "reading",
-        (b: ProofBundle) => void (b.reading = { ...b.reading, m: { temp_c: 2.5 } }),
+        (b: ProofBundle): void => {
+          b.reading = { ...b.reading, m: { temp_c: 2.5 } };
+        },
         /bundle field reading differs from the signed payload: m\.temp_c is 2\.5, signed 2/,
       ],
     ] as const)("an edited %s fails the check named after the field", (field, edit, reason) => {

@@ -1,13 +1,13 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import Ajv2020Module from "ajv/dist/2020.js";
 import { bytesToHex, type Hex, hexToBytes } from "./bytes.ts";
-import { ProtocolError, ProtocolErrorCode, SealtrailError } from "./errors.ts";
 import {
   compareSignedFields,
   INFORMATIVE_BUNDLE_FIELDS,
   type InformativeBundleField,
 } from "./compareSignedFields.ts";
 import { verifyDecodedCoseSign1 } from "./coseSign1.ts";
+import { ProtocolError, ProtocolErrorCode, SealtrailError } from "./errors.ts";
 import { type LEAF_ENCODING, verifyMerkleProof } from "./merkle.ts";
 import { PROOF_BUNDLE_FORMAT, proofBundleSchema } from "./proofBundleSchema.ts";
 import type { ReadingPayload } from "./reading.ts";

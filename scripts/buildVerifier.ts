@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, type Plugin, version as esbuildVersion } from "esbuild";
+import { build, version as esbuildVersion, type Plugin } from "esbuild";
 
 export const VERIFIER_FILE_NAME = "sealtrail-verify.mjs";
 

@@ -1,11 +1,11 @@
 import { type AnchorTarget, genesisMetaKey, type Store, type StoredMessage } from "#gateway";
 import {
+  type AnchorRecord,
   bytesToHex,
   type Hex,
   InvariantError,
   invariant,
   LEAF_ENCODING,
-  type AnchorRecord,
   type MerkleSection,
   PROOF_BUNDLE_FORMAT,
   type ProofBundle,

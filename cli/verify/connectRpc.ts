@@ -3,7 +3,7 @@ import { CliError, CliErrorCode } from "../errors.ts";
 import type { AnchorChain, ChainBlock, ChainReceipt } from "./anchorChain.ts";
 import { anchorVerifierInterface } from "./anchorContract.ts";
 import { describeRpcUrl } from "./describeRpcUrl.ts";
-import { createJsonRpcClient, type JsonRpcCall } from "./jsonRpcClient.ts";
+import { createJsonRpcClient } from "./jsonRpcClient.ts";
 
 /** Upper bound of one RPC call unless --rpc-timeout says otherwise. */
 export const DEFAULT_RPC_TIMEOUT_MS = 10_000;

@@ -847,10 +847,30 @@ describe("proof bundles (offline)", () => {
   });
 
   test.each([
-    ["messageId", (b: Bundle) => void (b.messageId = `0x${"12".repeat(32)}`)],
-    ["device", (b: Bundle) => void (b.device = dev(m0.device === 0 ? 1 : 0).address)],
-    ["publicKey", (b: Bundle) => void (b.publicKey = dev(m0.device === 0 ? 1 : 0).publicKey)],
-    ["reading", (b: Bundle) => void (b.reading = { ...(b.reading as object), m: { temp_c: 99 } })],
+    [
+      "messageId",
+      (b: Bundle): void => {
+        b.messageId = `0x${"12".repeat(32)}`;
+      },
+    ],
+    [
+      "device",
+      (b: Bundle): void => {
+        b.device = dev(m0.device === 0 ? 1 : 0).address;
+      },
+    ],
+    [
+      "publicKey",
+      (b: Bundle): void => {
+        b.publicKey = dev(m0.device === 0 ? 1 : 0).publicKey;
+      },
+    ],
+    [
+      "reading",
+      (b: Bundle): void => {
+        b.reading = { ...(b.reading as object), m: { temp_c: 99 } };
+      },
+    ],
   ] as const)(
     "an edited informative field (%s) that disagrees with the signed bytes makes the bundle invalid",
     async (field, edit) => {
