@@ -4,12 +4,19 @@ import { GatewayRefusalCode, Refusal } from "../errors.ts";
 import { ingestReading } from "../ingest/ingestReading.ts";
 import { encodeRefusalNotice, recordRefusal, refusedMessageId } from "../ingest/reportRefusal.ts";
 import type { BrokerContext } from "./context.ts";
+import { endAfterFlush } from "./endAfterFlush.ts";
 
 type Callback = (error?: Error | null) => void;
 
-/** Counts and logs a refusal, delivers its notice to the device's errors topic, then fails the hook. */
+/**
+ * Counts and logs a refusal, delivers its notice to the device's errors topic, then fails the hook once
+ * the notice's bytes have left: failing the hook makes aedes close the connection, and a close before
+ * the notice is written (aedes delivers it on a later turn, possibly after waiting for the socket to
+ * drain) or an abrupt one while the device is still sending (a RST) would lose it.
+ */
 function refuse(
   ctx: BrokerContext,
+  client: Client,
   device: Address,
   refusal: Refusal,
   messageId: string | null,
@@ -25,9 +32,8 @@ function refuse(
       retain: false,
       dup: false,
     },
-    // aedes delivers QoS 0 on the next turn; fail the hook (which closes the connection) after that so
-    // the notice is written before the socket ends.
-    () => setImmediate(callback, refusal),
+    // Called once aedes has written the notice to the connection (or found no subscriber).
+    () => endAfterFlush(client, () => callback(refusal)),
   );
 }
 
@@ -53,12 +59,13 @@ export function createAuthorizePublish(ctx: BrokerContext) {
         GatewayRefusalCode.NotAuthorizedTopic,
         "devices publish only to devices/{own address}/readings",
       );
-      refuse(ctx, device, refusal, null, callback);
+      refuse(ctx, client, device, refusal, null, callback);
       return;
     }
     if (packet.qos !== 1) {
       refuse(
         ctx,
+        client,
         device,
         new Refusal(GatewayRefusalCode.QosNotSupported, "readings are published with QoS 1"),
         null,
@@ -72,7 +79,7 @@ export function createAuthorizePublish(ctx: BrokerContext) {
         ratePerSecond: ctx.config.deviceRatePerSecond,
         burst: ctx.config.deviceRateBurst,
       });
-      refuse(ctx, device, refusal, refusedMessageId(raw, ctx.config.maxMessageBytes), callback);
+      refuse(ctx, client, device, refusal, refusedMessageId(raw, ctx.config.maxMessageBytes), callback);
       return;
     }
     const started = performance.now();
@@ -88,7 +95,7 @@ export function createAuthorizePublish(ctx: BrokerContext) {
       (error: unknown) => {
         depth.inFlight--;
         if (error instanceof Refusal) {
-          refuse(ctx, device, error, refusedMessageId(raw, ctx.config.maxMessageBytes), callback);
+          refuse(ctx, client, device, error, refusedMessageId(raw, ctx.config.maxMessageBytes), callback);
           return;
         }
         // Storage failure or our bug: no PUBACK; the device resends after reconnecting.

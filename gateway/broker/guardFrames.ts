@@ -7,7 +7,13 @@ export type GuardFramesOptions = {
   maxRemainingLength: number;
   /** Called once, after the socket has been destroyed. */
   onRefused: (refusal: FrameRefusal, connection: GuardedConnection) => void;
+  /** After {@link GuardedConnection.endAfterFlush}: how long the peer's input is still read (and dropped). */
+  lingerMs?: number;
 };
+
+/** Long enough for a device to read a refusal notice and close; Apache's lingering close uses 2 s too. */
+const DEFAULT_LINGER_MS = 2000;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * A client connection as aedes sees it: the socket's bytes pass through an {@link MqttFrameScanner} on
@@ -21,6 +27,11 @@ export class GuardedConnection extends Duplex {
   /** Set by aedes (`conn.client = client`); read to name the device in refusal logs. */
   client?: { id?: string | null; _authorized?: boolean };
   private readonly socket: Socket;
+  private readonly lingerMs: number;
+  /** endAfterFlush was called: a destroy from aedes must no longer cut what was written. */
+  private ending = false;
+  /** FIN sent; the peer's bytes are read and dropped until it closes or the linger time is over. */
+  private lingering = false;
 
   constructor(socket: Socket, options: GuardFramesOptions) {
     super({
@@ -31,9 +42,10 @@ export class GuardedConnection extends Duplex {
     this.socket = socket;
     this.remoteAddress = socket.remoteAddress;
     this.remotePort = socket.remotePort;
+    this.lingerMs = options.lingerMs ?? DEFAULT_LINGER_MS;
     const scanner = new MqttFrameScanner(options.maxRemainingLength);
     socket.on("data", (chunk: Buffer) => {
-      if (this.destroyed) return;
+      if (this.destroyed || this.lingering) return;
       const refusal = scanner.feed(chunk);
       if (refusal) {
         socket.destroy();
@@ -51,6 +63,43 @@ export class GuardedConnection extends Duplex {
   /** The device this connection authenticated as, if it did. */
   get device(): string | undefined {
     return this.client?._authorized && this.client.id ? this.client.id : undefined;
+  }
+
+  /**
+   * Closes the connection without losing what was written to it: once every byte written so far (a
+   * refusal notice, a CONNACK) has been handed to the kernel, sends FIN and calls `done`; from then on the
+   * peer's input is read and dropped until it closes, at most `lingerMs`. Closing a socket whose peer is
+   * still sending (a device that wrote 260 readings at once) would otherwise be a RST, and a RST can
+   * discard the last bytes on their way; destroying it would discard what is still queued in Node. A
+   * destroy by aedes after this call ends the socket the same way instead of cutting it.
+   * @example connection.endAfterFlush(() => hookCallback(refusal))
+   */
+  endAfterFlush(done: () => void): void {
+    if (this.ending || this.destroyed) {
+      done();
+      return;
+    }
+    this.ending = true;
+    // A zero-length write completes after every chunk written before it, through this stream's buffer.
+    this.write(EMPTY, () => {
+      if (this.socket.destroyed) {
+        done();
+        return;
+      }
+      // Likewise on the socket: its callback runs once the bytes before it are in the kernel (or failed).
+      this.socket.write(EMPTY, () => done());
+      this.linger();
+    });
+  }
+
+  private linger(): void {
+    if (this.lingering) return;
+    this.lingering = true;
+    this.socket.resume();
+    this.socket.end();
+    const timer = setTimeout(() => this.socket.destroy(), this.lingerMs);
+    timer.unref();
+    this.socket.once("close", () => clearTimeout(timer));
   }
 
   override _read(): void {
@@ -79,7 +128,8 @@ export class GuardedConnection extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.socket.destroy();
+    if (this.ending) this.linger();
+    else this.socket.destroy();
     callback(error);
   }
 }
