@@ -17,6 +17,8 @@ export const GatewayRefusalCode = {
   MalformedFrame: "MALFORMED_FRAME",
   /** A PUBLISH or SUBSCRIBE topic the broker refuses outright: wildcards in a PUBLISH, too many levels. */
   InvalidTopic: "INVALID_TOPIC",
+  /** A CONNECT for another MQTT version than 3.1.1 (protocol name "MQTT", level 4): CONNACK 1. */
+  UnsupportedMqttVersion: "UNSUPPORTED_MQTT_VERSION",
   /** Too many CONNECTs from one IP address within the allowed rate. */
   ConnectionRateLimited: "CONNECTION_RATE_LIMITED",
 } as const;
