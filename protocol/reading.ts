@@ -95,7 +95,10 @@ export function decodeReadingPayload(
 ): ReadingPayload {
   const { value, scan } = decodeCborScanned(bytes, limits);
   if (!(value instanceof Map)) throw invalid("payload must be a CBOR map");
-  // The version decides what the other keys mean, so it is checked first.
+  // A payload without `v` is not a reading of any version: a missing key (section 6), INVALID_PAYLOAD.
+  if (!value.has("v")) throw invalid('payload key "v" is missing');
+  // The version decides what the other keys mean, so it is checked before them: a v2 payload with new
+  // keys is UNSUPPORTED_VERSION, not INVALID_PAYLOAD.
   if (value.get("v") !== READING_PAYLOAD_VERSION) {
     throw new ProtocolError(ProtocolErrorCode.UnsupportedVersion, "payload version must be 1", {
       details: { v: String(value.get("v")) },

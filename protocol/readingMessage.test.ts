@@ -2,9 +2,11 @@ import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import {
   addressToBytes,
+  assembleCoseSign1,
   bytesToHex,
   decodeReading,
   deviceIdentityFromPrivateKey,
+  encodeCbor,
   encodeReadingPayload,
   GENESIS_PREV,
   hexToBytes,
@@ -13,6 +15,8 @@ import {
   type ProtocolError,
   type ReadingPayload,
   signCoseSign1,
+  signDigest,
+  signingDigest,
   signReading,
   toHighS,
   verifyReading,
@@ -130,6 +134,41 @@ describe("reading messages (COSE_Sign1 / ES256K)", () => {
       ...change,
     } as ReadingPayload;
     expect(codeOf(() => signReading(alice, payload))).toBe(code);
+  });
+
+  describe("when a message breaks two rules, the code is the one docs/protocol.md §8 (precedence) names", () => {
+    const signedRaw = (payload: Uint8Array, protectedBytes?: Uint8Array) => {
+      const p =
+        protectedBytes ?? hexToBytes(`0xa201382e0454${bytesToHex(addressToBytes(alice.address)).slice(2)}`);
+      return assembleCoseSign1(p, payload, signDigest(signingDigest(p, payload), alice.privateKey));
+    };
+    const payload = (entries: [string, unknown][]) => encodeCbor(new Map(entries));
+    const rest: [string, unknown][] = [
+      ["seq", 1],
+      ["ts", 1],
+      ["prev", GENESIS_PREV],
+      ["m", new Map([["temp_c", 1]])],
+    ];
+    const verify = (raw: Uint8Array) =>
+      codeOf(() => verifyReading(raw, alice.address, alice.publicKey, nobleVerifier));
+
+    it("a payload without v is INVALID_PAYLOAD (a missing key), not UNSUPPORTED_VERSION", () => {
+      expect(verify(signedRaw(payload(rest)))).toBe("INVALID_PAYLOAD");
+      expect(verify(signedRaw(payload([...rest, ["w", 2]])))).toBe("INVALID_PAYLOAD");
+    });
+
+    it("a payload with v = 2 and keys v1 does not know is UNSUPPORTED_VERSION: the version is read first", () => {
+      expect(verify(signedRaw(payload([["v", 2], ...rest, ["w", 2]])))).toBe("UNSUPPORTED_VERSION");
+    });
+
+    it("a protected header with -47 as 39 00 2e is UNSUPPORTED_CBOR: the CBOR profile comes before the COSE shape", () => {
+      const kid = bytesToHex(addressToBytes(alice.address)).slice(2);
+      const longAlg = hexToBytes(`0xa20139002e0454${kid}`);
+      expect(verify(signedRaw(payload([["v", 1], ...rest]), longAlg))).toBe("UNSUPPORTED_CBOR");
+      // The same content in other (shortest) bytes, kid first, is MALFORMED_COSE.
+      const kidFirst = hexToBytes(`0xa20454${kid}01382e`);
+      expect(verify(signedRaw(payload([["v", 1], ...rest]), kidFirst))).toBe("MALFORMED_COSE");
+    });
   });
 
   it("decodes what it is given without reading beyond the cap", () => {
