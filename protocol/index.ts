@@ -18,6 +18,7 @@ export {
   type VerifyConnectTokenOptions,
   verifyConnectToken,
 } from "./connectToken.ts";
+export { connectTokenFromPassword, connectTokenText } from "./connectTokenText.ts";
 export { ALG_ES256K, COSE_SIGN1_TAG, encodeProtectedHeader, signingDigest, sigStructure } from "./cose.ts";
 export {
   assembleCoseSign1,

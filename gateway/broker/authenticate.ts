@@ -1,5 +1,5 @@
 import type { AuthenticateError, Client } from "aedes";
-import { isProtocolError, verifyConnectToken } from "#protocol";
+import { connectTokenFromPassword, isProtocolError, verifyConnectToken } from "#protocol";
 import { GatewayRefusalCode } from "../errors.ts";
 import type { BrokerContext } from "./context.ts";
 
@@ -19,10 +19,10 @@ function fail(returnCode: number, reason: string): AuthenticateError {
 
 /**
  * CONNECT policy: clientId = username = lowercase address of a registered, unrevoked device, and the
- * password a fresh CONNECT token signed by that device for that clientId (`cid`), with an `iat` newer
- * than the last one accepted. aedes only takes over an existing session with the same clientId after
- * this succeeds, so a failed login never disconnects the device it pretends to be; it answers a refusal
- * with a CONNACK carrying the return code, then closes [MQTT-3.2.2-5].
+ * password a fresh CONNECT token (binary, or its base64url text) signed by that device for that clientId
+ * (`cid`), with an `iat` newer than the last one accepted. aedes only takes over an existing session
+ * with the same clientId after this succeeds, so a failed login never disconnects the device it pretends
+ * to be; it answers a refusal with a CONNACK carrying the return code, then closes [MQTT-3.2.2-5].
  */
 export function createAuthenticate(ctx: BrokerContext) {
   return function authenticate(
@@ -61,7 +61,8 @@ export function createAuthenticate(ctx: BrokerContext) {
       }
       let iat: number;
       try {
-        iat = verifyConnectToken(password, {
+        // Binary or its base64url text form (clients that carry the password as text), §9.
+        iat = verifyConnectToken(connectTokenFromPassword(password), {
           clientId,
           publicKey: device.publicKey,
           verifier: ctx.tokenVerifier,
