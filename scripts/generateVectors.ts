@@ -2,15 +2,12 @@
 // Schema in docs/schemas/. Deterministic: running it twice writes the same bytes.
 import { writeFileSync } from "node:fs";
 import { proofBundleSchema } from "#protocol";
-import { buildTokenExamples, buildVectors } from "../test/vectors/buildVectors.ts";
+import { buildConnectTokenVectors, buildVectors } from "../test/vectors/buildVectors.ts";
 
 const out = (path: string, value: unknown) => {
   writeFileSync(new URL(`../${path}`, import.meta.url), `${JSON.stringify(value, null, 2)}\n`);
   console.log(`wrote ${path}`);
 };
 out("test/vectors/protocol-v1.json", buildVectors());
-out("test/vectors/connect-tokens-v1.json", {
-  format: "sealtrail-connect-token-vectors-v1",
-  tokens: buildTokenExamples(),
-});
+out("test/vectors/connect-tokens-v1.json", buildConnectTokenVectors());
 out("docs/schemas/sealtrail-proof-v1.schema.json", proofBundleSchema);

@@ -67,12 +67,20 @@ interface VectorInvalid {
   description: string;
   message: string;
 }
+interface VectorExtraValid {
+  device: number;
+  description: string;
+  payload: VectorMessage["payload"];
+  message: string;
+  messageId: string;
+}
 interface Vectors {
   format: string;
   devices: VectorDevice[];
   messages: VectorMessage[];
   trees: VectorTree[];
   invalid: VectorInvalid[];
+  valid: VectorExtraValid[];
 }
 
 const vectors = JSON.parse(
@@ -89,6 +97,7 @@ const reasonOf = (r: MessageResult) => (r.ok ? "ok" : `${r.category}/${r.reason}
 
 /** How the vector file's reason codes map onto this verifier's coarse categories. */
 const VECTOR_CATEGORY: Record<string, string> = {
+  TOO_LARGE: "format",
   MALFORMED_CBOR: "format",
   UNSUPPORTED_CBOR: "format",
   MALFORMED_COSE: "format",
@@ -170,6 +179,19 @@ describe("valid messages", () => {
   });
 });
 
+describe("extra valid messages (float widths, negative values, names at the limits)", () => {
+  test.each(vectors.valid.map((v, i) => [i, v.description, v] as const))(
+    "extra valid %i (%s) verifies, id and payload match",
+    (_i, _d, v) => {
+      const r = verifyMessage(v.message, dev(v.device).publicKey);
+      expect(reasonOf(r)).toBe("ok");
+      if (!r.ok) return;
+      expect(r.messageId).toBe(v.messageId);
+      expect(r.payload).toEqual(v.payload);
+    },
+  );
+});
+
 describe("hash chains", () => {
   const all = vectors.messages.map((m) => m.message);
   const dev0 = vectors.messages.filter((m) => m.device === 0);
@@ -243,7 +265,12 @@ describe("hash chains", () => {
     const bad = signedReading(
       d.privateKey,
       hexToBytes(d.address),
-      readingPayload({ seq: 11, ts: 1763700660000, prev: hexToBytes(at(dev0, 8).messageId), m: [] }),
+      readingPayload({
+        seq: 11,
+        ts: 1763700660000,
+        prev: hexToBytes(at(dev0, 8).messageId),
+        m: [["temp_c", num(4)]],
+      }),
     );
     const r = verifyChain([...dev0.map((m) => m.message), bad]);
     expect(r.errors.map((e) => e.reason)).toEqual(["chain.prev-mismatch"]);
@@ -496,7 +523,8 @@ describe("cases the vectors do not cover (this verifier's reading of the spec)",
       withPayload(readingPayload({ ...base, seq: 2 })),
       "ok",
     ],
-    ["empty m", withPayload(readingPayload({ ...base, m: [] })), "ok"],
+    // docs/protocol.md §6 (not DESIGN.md, which this verifier was first written from): 1 … 32 entries.
+    ["empty m", withPayload(readingPayload({ ...base, m: [] })), "payload"],
     [
       "m value float16 (1.5)",
       withPayload(readingPayload({ ...base, m: [["temp_c", f16bits(0x3e00)]] })),
@@ -537,8 +565,13 @@ describe("cases the vectors do not cover (this verifier's reading of the spec)",
     ],
     ["m name empty string", withPayload(readingPayload({ ...base, m: [["", num(1)]] })), "payload"],
     [
-      'm name unknown to the doc ("foo")',
+      'm name without a unit suffix ("foo"; protocol.md §6 requires name_unit)',
       withPayload(readingPayload({ ...base, m: [["foo", num(1)]] })),
+      "payload",
+    ],
+    [
+      'm name unknown to the doc but following the rule ("foo_x")',
+      withPayload(readingPayload({ ...base, m: [["foo_x", num(1)]] })),
       "ok",
     ],
     [

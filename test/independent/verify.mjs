@@ -47,8 +47,15 @@ export const PAYLOAD_VERSION = 1;
 export const LEAF_ENCODING = "oz-standard-v1:bytes32";
 export const BUNDLE_FORMAT = "sealtrail-proof-v1";
 export const ANCHOR_STATUSES = ["pending", "sealed", "submitted", "included", "final"];
-/** Size cap: not stated in DESIGN.md; taken from the bundle schema (message maxLength 131074 hex chars). */
-export const DEFAULT_MAX_MESSAGE_BYTES = 65536;
+/**
+ * Size cap. DESIGN.md did not state one (the first version took 64 KiB from the bundle schema's message
+ * maxLength); docs/protocol.md §4 does: a message is at most 4096 bytes.
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 4096;
+/** docs/protocol.md §6: 1 … 32 measurements, names lowercase `name_unit`, at most 32 characters. */
+const MAX_MEASUREMENTS = 32;
+const MEASUREMENT_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/;
+const MAX_MEASUREMENT_NAME_LENGTH = 32;
 const MAX_DEPTH = 8;
 const CURVE_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const HALF_N = CURVE_N >> 1n;
@@ -616,10 +623,17 @@ function checkPayload(p) {
 
   const m = fields.get("m");
   if (m.t !== "map") throw payloadFail("m-type", `m must be a map, got ${m.t}`);
+  if (m.v.length === 0 || m.v.length > MAX_MEASUREMENTS)
+    throw payloadFail("m-count", `m must hold 1 to ${MAX_MEASUREMENTS} measurements, got ${m.v.length}`);
   const measurements = {};
   for (const [k, val] of m.v) {
     if (k.t !== "text") throw payloadFail("m-key-type", `measurement names must be text, got ${k.t}`);
     if (k.v.length === 0) throw payloadFail("m-key-empty", "empty measurement name");
+    if (k.v.length > MAX_MEASUREMENT_NAME_LENGTH || !MEASUREMENT_NAME.test(k.v))
+      throw payloadFail(
+        "m-key-invalid",
+        `measurement name ${JSON.stringify(k.v.slice(0, 40))} is not lowercase name_unit`,
+      );
     let num;
     if (val.t === "uint" || val.t === "nint") {
       if (val.v > BigInt(Number.MAX_SAFE_INTEGER) || val.v < -BigInt(Number.MAX_SAFE_INTEGER)) {

@@ -18,7 +18,6 @@ import {
   MessageMerkleTree,
   type ReadingPayload,
   readingToJson,
-  signConnectToken,
   signCoseSign1,
   signDigest,
   signingDigest,
@@ -26,6 +25,8 @@ import {
   toChecksumAddress,
   toHighS,
 } from "#protocol";
+import { buildEdgeVectors, type ExtraValidVector } from "./buildEdgeVectors.ts";
+import { buildTokenVectors, type TokenVectors } from "./buildTokenVectors.ts";
 
 export const VECTORS_FORMAT = "sealtrail-vectors-v1";
 
@@ -40,6 +41,8 @@ export type Vectors = {
   messages: { device: number; payload: Record<string, unknown>; message: Hex; messageId: Hex }[];
   trees: { messageIds: Hex[]; root: Hex; proofs: Hex[][] }[];
   invalid: { device: number; reason: string; description: string; message: Hex }[];
+  /** Messages that MUST verify although Sealtrail's encoder would write them otherwise (float widths, …). */
+  valid: ExtraValidVector[];
 };
 
 const BASE_TS = 1_763_700_000_000; // 2025-11-21T04:40:00Z
@@ -346,12 +349,23 @@ export function buildVectors(): Vectors {
     },
   ];
 
-  return { format: VECTORS_FORMAT, devices, messages, trees, invalid };
+  const edges = buildEdgeVectors(d0, BASE_TS);
+  return {
+    format: VECTORS_FORMAT,
+    devices,
+    messages,
+    trees,
+    invalid: [...invalid, ...edges.invalid],
+    valid: edges.valid,
+  };
 }
 
-/** Example CONNECT tokens, for docs/protocol.md and firmware authors. */
-export function buildTokenExamples(): { device: number; clientId: string; iat: number; token: Hex }[] {
-  const id = deviceIdentityFromPrivateKey(exampleKey("device 0"));
-  const iat = Math.floor(BASE_TS / 1000);
-  return [{ device: 0, clientId: id.address, iat, token: bytesToHex(signConnectToken(id, iat)) }];
+/** CONNECT token vectors (test/vectors/connect-tokens-v1.json), for docs/protocol.md and firmware authors. */
+export function buildConnectTokenVectors(): TokenVectors {
+  const devices = [0, 1].map((i) => deviceIdentityFromPrivateKey(exampleKey(`device ${i}`)));
+  return buildTokenVectors(
+    devices,
+    deviceIdentityFromPrivateKey(exampleKey("no device")),
+    Math.floor(BASE_TS / 1000),
+  );
 }

@@ -4,6 +4,7 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { computeAddress, SigningKey } from "ethers";
 import {
   bytesToHex,
+  connectTokenFromPassword,
   decodeReading,
   type Hex,
   hexToBytes,
@@ -13,13 +14,18 @@ import {
   normalizeAddress,
   type ProtocolError,
   readingToJson,
+  verifyConnectToken,
   verifyMerkleProof,
   verifyReading,
 } from "#protocol";
 import { nativeVerifier } from "#protocol/native";
-import { buildVectors, type Vectors } from "./buildVectors.ts";
+import type { TokenVectors } from "./buildTokenVectors.ts";
+import { buildConnectTokenVectors, buildVectors, type Vectors } from "./buildVectors.ts";
 
 const vectors = JSON.parse(readFileSync(new URL("./protocol-v1.json", import.meta.url), "utf8")) as Vectors;
+const tokenVectors = JSON.parse(
+  readFileSync(new URL("./connect-tokens-v1.json", import.meta.url), "utf8"),
+) as TokenVectors;
 
 describe("golden vectors test/vectors/protocol-v1.json", () => {
   it("are exactly what the generator script writes (regenerate with `npm run vectors`)", () => {
@@ -111,5 +117,99 @@ describe("golden vectors test/vectors/protocol-v1.json", () => {
   it("valid messages decode without a key (what the gateway does before verifying)", () => {
     for (const m of vectors.messages)
       expect(decodeReading(hexToBytes(m.message)).reading.seq).toBe(m.payload.seq);
+  });
+
+  it.each([nobleVerifier, nativeVerifier])(
+    "extra valid messages (float widths, negative values, name edges) verify and decode to their payload ($name)",
+    (verifier) => {
+      for (const ok of vectors.valid) {
+        const d = vectors.devices[ok.device]!;
+        const decoded = verifyReading(
+          hexToBytes(ok.message),
+          normalizeAddress(d.address),
+          hexToBytes(d.publicKey),
+          verifier,
+        );
+        expect({ description: ok.description, payload: readingToJson(decoded.reading) }).toEqual({
+          description: ok.description,
+          payload: ok.payload,
+        });
+        expect(decoded.messageId).toBe(ok.messageId);
+      }
+    },
+  );
+
+  it("cover the refusals the outside battery asked for: TOO_LARGE, float v/seq/ts, names, values, prev", () => {
+    const reasons = vectors.invalid.map((i) => i.reason);
+    expect(reasons).toContain("TOO_LARGE");
+    expect(vectors.invalid.filter((i) => i.reason === "INVALID_PAYLOAD").length).toBeGreaterThanOrEqual(15);
+    expect(vectors.invalid.find((i) => i.reason === "TOO_LARGE")!.message.length).toBeGreaterThan(
+      2 + 2 * 4096,
+    );
+  });
+});
+
+describe("golden vectors test/vectors/connect-tokens-v1.json", () => {
+  const keyOf = (i: number) => tokenVectors.keys[i]!;
+  const check = (password: Uint8Array, clientId: string, device: number, nowSeconds: number): string => {
+    try {
+      verifyConnectToken(connectTokenFromPassword(password), {
+        clientId,
+        publicKey: hexToBytes(keyOf(device).publicKey),
+        verifier: nobleVerifier,
+        nowSeconds,
+      });
+      return "ACCEPTED";
+    } catch (error) {
+      return (error as ProtocolError).code;
+    }
+  };
+  const ascii = (text: string) => new TextEncoder().encode(text);
+
+  it("are exactly what the generator script writes (regenerate with `npm run vectors`)", () => {
+    expect(tokenVectors).toEqual(JSON.parse(JSON.stringify(buildConnectTokenVectors())));
+  });
+
+  it("name their signing keys, EXAMPLE keys, and the first two are the devices of protocol-v1.json", () => {
+    for (const k of tokenVectors.keys) {
+      expect(k.note).toMatch(/EXAMPLE key/);
+      expect(computeAddress(new SigningKey(k.privateKey).publicKey)).toBe(k.address);
+    }
+    expect(tokenVectors.keys.slice(0, 2).map((k) => k.privateKey)).toEqual(
+      vectors.devices.map((d) => d.privateKey),
+    );
+  });
+
+  it("valid tokens verify in both forms, with the key they name, at their iat and 300 s either side", () => {
+    for (const t of tokenVectors.tokens) {
+      expect(t.clientId).toBe(keyOf(t.device).address.toLowerCase());
+      expect(t.signer).toBe(t.device);
+      for (const now of [t.iat, t.iat - 300, t.iat + 300]) {
+        expect(check(hexToBytes(t.token), t.clientId, t.device, now)).toBe("ACCEPTED");
+        expect(check(ascii(t.tokenText), t.clientId, t.device, now)).toBe("ACCEPTED");
+      }
+      expect(Buffer.from(hexToBytes(t.token)).toString("base64url")).toBe(t.tokenText);
+    }
+  });
+
+  it("invalid tokens are refused with their reason, in binary and in text form", () => {
+    for (const bad of tokenVectors.invalid) {
+      const binary = check(hexToBytes(bad.token), bad.clientId, bad.device, bad.nowSeconds);
+      const text = check(ascii(bad.tokenText), bad.clientId, bad.device, bad.nowSeconds);
+      expect({ description: bad.description, binary, text }).toEqual({
+        description: bad.description,
+        binary: bad.reason,
+        text: bad.reason,
+      });
+    }
+  });
+
+  it("passwords that are not the one text form of a token are refused as bytes", () => {
+    for (const bad of tokenVectors.invalidText) {
+      expect({
+        description: bad.description,
+        code: check(ascii(bad.password), bad.clientId, bad.device, bad.nowSeconds),
+      }).toEqual({ description: bad.description, code: bad.reason });
+    }
   });
 });
