@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { type AddressInfo, createServer, type Server } from "node:net";
-import { Aedes } from "aedes";
+import { Aedes, type Client } from "aedes";
 import pino, { type Logger } from "pino";
 import { type Address, nobleVerifier, prepareHashes, type SignatureVerifier } from "#protocol";
 import { nativeVerifier, selectNativeBackend } from "#protocol/native";
@@ -11,6 +11,7 @@ import { createAuthenticate } from "./broker/authenticate.ts";
 import { createAuthorizePublish } from "./broker/authorizePublish.ts";
 import { createAuthorizeSubscribe } from "./broker/authorizeSubscribe.ts";
 import type { BrokerContext } from "./broker/context.ts";
+import { endAfterFlush } from "./broker/endAfterFlush.ts";
 import { guardFrames } from "./broker/guardFrames.ts";
 import { createPreConnect } from "./broker/preConnect.ts";
 import { TokenBuckets } from "./broker/tokenBuckets.ts";
@@ -278,8 +279,7 @@ export class Gateway {
   /** Tells a revoked device why, then closes its session. */
   private disconnectRevoked(device: Address): void {
     const aedes = this.aedes;
-    const client = (aedes as unknown as { clients?: Record<string, { close(): void }> } | undefined)
-      ?.clients?.[device];
+    const client = (aedes as unknown as { clients?: Record<string, Client> } | undefined)?.clients?.[device];
     if (!aedes || !client) return;
     const refusal = new Refusal(GatewayRefusalCode.RevokedDevice, "device key is revoked");
     aedes.publish(
@@ -291,7 +291,8 @@ export class Gateway {
         retain: false,
         dup: false,
       },
-      () => setImmediate(() => client.close()),
+      // The notice is written before the close and the close is graceful, as for every refusal.
+      () => endAfterFlush(client, () => client.close()),
     );
   }
 }
