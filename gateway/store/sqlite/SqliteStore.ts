@@ -124,6 +124,13 @@ function anchorFromRow(r: AnchorRow): AnchorRecord {
  * The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a committed transaction
  * survives kill -9 and power loss. Concurrent inserts are group-committed: they wait up to
  * `groupCommitMs` and share one transaction (one fsync), and each promise resolves only after that commit.
+ *
+ * Two connections write to the file (this one and the writer thread's), so every transaction that writes
+ * begins IMMEDIATE. A deferred one (plain BEGIN) that reads first holds a read snapshot when it tries to
+ * write; if the other connection is committing, or has committed since, SQLite answers SQLITE_BUSY
+ * ("database is locked") at once without calling the busy handler (waiting there could deadlock), so
+ * busy_timeout never helps it. BEGIN IMMEDIATE takes the write lock before reading, waiting for it under
+ * busy_timeout. writeContention.test.ts reproduces the failure.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -240,7 +247,7 @@ export class SqliteStore implements Store {
     if (group.length === 0) return;
     let outcomes: InsertOutcome[];
     try {
-      outcomes = this.db.transaction(() => group.map((p) => this.insertOne(p.message)))();
+      outcomes = this.db.transaction(() => group.map((p) => this.insertOne(p.message))).immediate();
     } catch (error) {
       for (const p of group) p.reject(error);
       return;
@@ -357,24 +364,27 @@ export class SqliteStore implements Store {
   }
 
   async sealBatch(batch: { root: Hex; sealedAt: number; lastN: number; size: number }): Promise<BatchRecord> {
-    const id = this.db.transaction(() => {
-      const firstN =
-        (this.db.prepare("SELECT coalesce(max(last_n), 0) FROM batches").pluck().get() as number) + 1;
-      const size = this.db
-        .prepare("SELECT count(*) FROM messages WHERE n >= ? AND n <= ?")
-        .pluck()
-        .get(firstN, batch.lastN) as number;
-      if (size !== batch.size || size === 0) {
-        throw new SealtrailError("BATCH_CONFLICT", "batch does not match the unbatched messages", {
-          details: { expected: batch.size, found: size, firstN, lastN: batch.lastN },
-        });
-      }
-      return Number(
-        this.db
-          .prepare("INSERT INTO batches (root, first_n, last_n, size, sealed_at) VALUES (?, ?, ?, ?, ?)")
-          .run(toBuf(batch.root), firstN, batch.lastN, size, batch.sealedAt).lastInsertRowid,
-      );
-    })();
+    // IMMEDIATE (see the class comment): reads the batches, then inserts one.
+    const id = this.db
+      .transaction(() => {
+        const firstN =
+          (this.db.prepare("SELECT coalesce(max(last_n), 0) FROM batches").pluck().get() as number) + 1;
+        const size = this.db
+          .prepare("SELECT count(*) FROM messages WHERE n >= ? AND n <= ?")
+          .pluck()
+          .get(firstN, batch.lastN) as number;
+        if (size !== batch.size || size === 0) {
+          throw new SealtrailError("BATCH_CONFLICT", "batch does not match the unbatched messages", {
+            details: { expected: batch.size, found: size, firstN, lastN: batch.lastN },
+          });
+        }
+        return Number(
+          this.db
+            .prepare("INSERT INTO batches (root, first_n, last_n, size, sealed_at) VALUES (?, ?, ?, ?, ?)")
+            .run(toBuf(batch.root), firstN, batch.lastN, size, batch.sealedAt).lastInsertRowid,
+        );
+      })
+      .immediate();
     return { id, root: batch.root, size: batch.size, sealedAt: batch.sealedAt };
   }
 
@@ -446,36 +456,39 @@ export class SqliteStore implements Store {
     const select = this.db.prepare(
       "SELECT a.*, b.root FROM anchors a JOIN batches b ON b.id = a.batch_id WHERE a.batch_id = ? AND a.chain_id = ? AND a.contract = ?",
     );
-    return this.db.transaction(() => {
-      const old = select.get(batchId, target.chainId, target.contract) as AnchorRow | undefined;
-      const base = old ? anchorFromRow(old) : undefined;
-      const r = { ...base, ...u, updatedAt: u.updatedAt ?? Date.now() };
-      this.db
-        .prepare(
-          `INSERT OR REPLACE INTO anchors (batch_id, chain_id, contract, status, tx_hash, nonce, raw_tx, max_fee_per_gas,
+    // IMMEDIATE: reads the record, then replaces it (see the class comment).
+    return this.db
+      .transaction(() => {
+        const old = select.get(batchId, target.chainId, target.contract) as AnchorRow | undefined;
+        const base = old ? anchorFromRow(old) : undefined;
+        const r = { ...base, ...u, updatedAt: u.updatedAt ?? Date.now() };
+        this.db
+          .prepare(
+            `INSERT OR REPLACE INTO anchors (batch_id, chain_id, contract, status, tx_hash, nonce, raw_tx, max_fee_per_gas,
              max_priority_fee_per_gas, submitted_at, attempts, block_number, block_timestamp, gas_used, fee_wei, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          batchId,
-          target.chainId,
-          target.contract,
-          r.status,
-          r.txHash ?? null,
-          r.nonce ?? null,
-          r.rawTx ?? null,
-          r.maxFeePerGas ?? null,
-          r.maxPriorityFeePerGas ?? null,
-          r.submittedAt ?? null,
-          r.attempts ?? 0,
-          r.blockNumber ?? null,
-          r.blockTimestamp ?? null,
-          r.gasUsed ?? null,
-          r.feeWei ?? null,
-          r.updatedAt,
-        );
-      return anchorFromRow(select.get(batchId, target.chainId, target.contract) as AnchorRow);
-    })();
+          )
+          .run(
+            batchId,
+            target.chainId,
+            target.contract,
+            r.status,
+            r.txHash ?? null,
+            r.nonce ?? null,
+            r.rawTx ?? null,
+            r.maxFeePerGas ?? null,
+            r.maxPriorityFeePerGas ?? null,
+            r.submittedAt ?? null,
+            r.attempts ?? 0,
+            r.blockNumber ?? null,
+            r.blockTimestamp ?? null,
+            r.gasUsed ?? null,
+            r.feeWei ?? null,
+            r.updatedAt,
+          );
+        return anchorFromRow(select.get(batchId, target.chainId, target.contract) as AnchorRow);
+      })
+      .immediate();
   }
 
   async resetAnchors(target: AnchorTarget): Promise<number> {

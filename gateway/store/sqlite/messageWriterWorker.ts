@@ -61,7 +61,9 @@ parentPort!.on("message", (g: WriteGroup | { close: true }) => {
   const existing: (Uint8Array | null)[] = new Array(g.count).fill(null);
   let result: WriteResult;
   try {
-    commit(g, status, existing);
+    // IMMEDIATE, like every writing transaction of SqliteStore: the write lock is taken (waiting under
+    // busy_timeout) before the first read, never upgraded from a read snapshot.
+    commit.immediate(g, status, existing);
     result = { id: g.id, status, existing };
   } catch (error) {
     const e = error as { message?: string; code?: string };
