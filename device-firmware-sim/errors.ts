@@ -18,6 +18,8 @@ export const SimErrorCode = {
   RegistrationFailed: "REGISTRATION_FAILED",
   /** A device's key file or state file is unreadable or malformed. */
   CorruptDeviceFile: "CORRUPT_DEVICE_FILE",
+  /** No device could connect to the broker (unreachable, refused, wrong URL): details.reason says why. */
+  NoConnection: "NO_CONNECTION",
   /** Wrong command-line arguments. */
   Usage: "USAGE",
 } as const;

@@ -18,6 +18,7 @@ describe("parseSimArgs", () => {
       durationS: 30,
       adminToken: "t0k",
       dataDir: "data/sim",
+      connectTimeoutS: 15,
     });
   });
 
@@ -32,6 +33,17 @@ describe("parseSimArgs", () => {
     [[...base, "--admin-token", "t", "--seed", "-1"], /--seed/],
     [[...base, "--admin-token", "t", "--bogus"], /bogus/],
     [["--mqtt", "m", "--api", "a", "--admin-token", "t"], /exactly one scenario/],
+    [[...base, "--admin-token", "t", "--connect-timeout", "0"], /--connect-timeout/],
+    // A web URL where the broker's belongs: refused before any device tries it.
+    [
+      ["s.yaml", "--mqtt", "http://127.0.0.1:1883", "--api", "a", "--admin-token", "t"],
+      /--mqtt must be a broker URL \(mqtt:\/\/, mqtts:\/\/, ws:\/\/, wss:\/\/, tcp:\/\/\), not "http:/,
+    ],
+    [
+      ["s.yaml", "--mqtt", "127.0.0.1:1883", "--api", "a", "--admin-token", "t"],
+      /--mqtt must be a broker URL/,
+    ],
+    [["s.yaml", "--mqtt", "wss://broker.example", "--api", "a", "--admin-token", "t"], /plain TCP only/],
   ])("refuses %j with a usage error", (argv, message) => {
     let error: unknown;
     try {

@@ -1,5 +1,5 @@
 import pino, { type DestinationStream } from "pino";
-import { isSimError, SimErrorCode } from "../errors.ts";
+import { isSimError, SimError, SimErrorCode } from "../errors.ts";
 import { loadScenarioFile } from "../fleet/parseScenario.ts";
 import { httpRegistrar } from "../fleet/registerDevice.ts";
 import { type Fleet, startFleet } from "../fleet/startFleet.ts";
@@ -80,13 +80,24 @@ export async function runSimCommand(argv: readonly string[], io: SimCommandIo): 
     const aborted = new Promise<void>((resolve) =>
       signal.addEventListener("abort", () => resolve(), { once: true }),
     );
-    await Promise.race([running.finished, aborted]);
-    if (!signal.aborted && args.drainTimeoutS > 0) {
+    // Devices retry a failed CONNECT forever, as firmware must; the command gives up when none ever got
+    // online within the connect timeout, rather than report "online 0/3" and exit 0.
+    let connectTimer: NodeJS.Timeout | undefined;
+    const neverOnline = new Promise<"never online">((resolve) => {
+      connectTimer = setTimeout(() => {
+        if (running.stats().total.connects === 0) resolve("never online");
+      }, args.connectTimeoutS * 1000);
+    });
+    const ended = await Promise.race([running.finished, aborted, neverOnline]);
+    clearTimeout(connectTimer);
+    if (ended !== "never online" && !signal.aborted && args.drainTimeoutS > 0) {
       await Promise.race([running.drain(args.drainTimeoutS * 1000), aborted]);
     }
     clearInterval(ticker);
     render();
     if (tty) io.stdout.write("\n");
+    // Read before stop(): stopping aborts the CONNECT attempts under way, a failure of its own.
+    const reason = running.connectFailure();
     await running.stop();
     const stats = running.stats();
     io.stdout.write(
@@ -95,6 +106,14 @@ export async function runSimCommand(argv: readonly string[], io: SimCommandIo): 
     if (stats.total.buffered > 0) {
       io.stdout.write(
         `${stats.total.buffered} readings are still buffered in ${args.dataDir}; the next run delivers them.\n`,
+      );
+    }
+    if (stats.total.connects === 0 && reason !== undefined) {
+      const seconds = Math.round((Date.now() - running.startedAt) / 1000);
+      throw new SimError(
+        SimErrorCode.NoConnection,
+        `no device could connect to ${args.mqttUrl} (${stats.total.connectFailures} attempts in ${seconds} s): ${reason}`,
+        { details: { reason } },
       );
     }
     return EXIT_OK;

@@ -10,6 +10,7 @@ import { type FleetStats, summarizeStats } from "../device/deviceStats.ts";
 import { SimDevice } from "../device/SimDevice.ts";
 import { createPrng } from "../random/createPrng.ts";
 import { CompromisedDevice } from "./CompromisedDevice.ts";
+import { ConnectFailures } from "./ConnectFailures.ts";
 import { createScenarioSensors, deviceLabel } from "./createScenarioSensors.ts";
 import type { RegisterDevice } from "./registerDevice.ts";
 import type { DeviceGroup, Scenario, ScenarioFault } from "./scenarioSchema.ts";
@@ -52,6 +53,11 @@ export type Fleet = {
   end(): void;
   /** Sent, acknowledged, buffered and refused (by reason), per device and in total. */
   stats(): FleetStats;
+  /**
+   * Why the latest failed CONNECT (of any device) failed, e.g. `ECONNREFUSED 127.0.0.1:1883`; undefined
+   * when none failed. With `stats().total.connects === 0` it says why the fleet never got online.
+   */
+  connectFailure(): string | undefined;
   /**
    * Resolves true once every honest device's outbox (or only those of `labels`) is empty, false if
    * `timeoutMs` passes first.
@@ -107,6 +113,7 @@ export async function startFleet(options: StartFleetOptions): Promise<Fleet> {
     }),
   );
 
+  const connectFailures = new ConnectFailures();
   const honest = honestPlans.map(({ label, dir, identity, group, index }) => {
     const prng = root.fork(label);
     const skew = scenario.faults.find((f) => f.type === "clockSkew" && f.device === label && f.atS === 0);
@@ -115,7 +122,7 @@ export async function startFleet(options: StartFleetOptions): Promise<Fleet> {
       label,
       dir,
       mqttUrl: options.mqttUrl,
-      client: createDeviceClient(kind, { maxInflight: group.maxInflight }),
+      client: connectFailures.watch(createDeviceClient(kind, { maxInflight: group.maxInflight })),
       sensors: createScenarioSensors(scenario, group, index, seed),
       periodMs: group.periodMs,
       clockSkewMs: skew?.type === "clockSkew" ? skew.skewMs : 0,
@@ -136,7 +143,7 @@ export async function startFleet(options: StartFleetOptions): Promise<Fleet> {
         label,
         dir,
         mqttUrl: options.mqttUrl,
-        client: createDeviceClient(kind),
+        client: connectFailures.watch(createDeviceClient(kind)),
         attacks: fault.attacks,
         everyS: fault.everyS,
         victim,
@@ -225,6 +232,7 @@ export async function startFleet(options: StartFleetOptions): Promise<Fleet> {
     finished,
     end: finish,
     stats: () => summarizeStats([...honest.map((d) => d.stats()), ...rogues.map((r) => r.stats())]),
+    connectFailure: () => connectFailures.last,
     drain: async (timeoutMs, labels) => {
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<boolean>((resolve) => {
