@@ -1,6 +1,9 @@
 import { SealtrailError, type SealtrailErrorOptions } from "#protocol";
 
-/** Why the CLI stopped. USAGE and READ_FAILED exit 2; the rest are reported inside a verification. */
+/**
+ * Why the CLI stopped. USAGE (and verify's READ_FAILED) exit 2; FILE_EXISTS and WRITE_FAILED exit 1; the
+ * rest are reported inside a verification.
+ */
 export const CliErrorCode = {
   /** Bad arguments or options. */
   Usage: "USAGE",
@@ -12,6 +15,10 @@ export const CliErrorCode = {
   RpcTimeout: "RPC_TIMEOUT",
   /** An RPC call failed: network error, HTTP error, JSON-RPC error or a malformed answer. */
   RpcFailed: "RPC_FAILED",
+  /** A file the command creates exists already and is never overwritten (`sealtrail keygen`). */
+  FileExists: "FILE_EXISTS",
+  /** The output file could not be written. */
+  WriteFailed: "WRITE_FAILED",
   /** A command module does not export `run`. */
   BadCommandModule: "BAD_COMMAND_MODULE",
 } as const;

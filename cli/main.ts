@@ -13,6 +13,10 @@ export const COMMANDS: Readonly<Record<string, { module: string; summary: string
     module: "./commands/demo.ts",
     summary: "run the whole system locally: chain, gateway, API, simulated fleet",
   },
+  keygen: {
+    module: "./commands/keygen.ts",
+    summary: "generate a device key file (mode 0600) and print its address and public key",
+  },
   sim: {
     module: "./commands/sim.ts",
     summary: "run a simulated device fleet from a scenario file against a gateway",

@@ -25,6 +25,7 @@ export {
 export {
   type BackoffPolicy,
   backoffDelayMs,
+  createDeviceKeyFile,
   DEFAULT_BACKOFF,
   type DeviceState,
   type DeviceStats,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { chmod, link, mkdir, open, readFile, stat, unlink } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import {
   type DeviceIdentity,
   deviceIdentityFromPrivateKey,
@@ -28,9 +28,22 @@ export async function loadOrCreateDeviceKey(
   const path = join(dir, DEVICE_KEY_FILE);
   const existing = await readKey(path);
   if (existing) return { identity: existing, created: false };
+  return createDeviceKeyFile(path);
+}
 
+/**
+ * Generates a device key and writes it to `path` (0x-prefixed hex, one line, mode 0600, fsync'd), the
+ * format {@link loadOrCreateDeviceKey} reads as `{dir}/device.key`. Never overwrites: when `path` exists
+ * (or another process creates it first) the key already there is returned with `created: false`.
+ * `sealtrail keygen` writes keys this way, so a simulated device can boot with one made beforehand.
+ * @example const { identity, created } = await createDeviceKeyFile("data/keys/reefer-7.key")
+ */
+export async function createDeviceKeyFile(
+  path: string,
+): Promise<{ identity: DeviceIdentity; created: boolean }> {
+  const dir = dirname(path);
   const privateKey = generatePrivateKey();
-  const temp = join(dir, `.${DEVICE_KEY_FILE}.${randomBytes(4).toString("hex")}.tmp`);
+  const temp = join(dir, `.${basename(path)}.${randomBytes(4).toString("hex")}.tmp`);
   const file = await open(temp, "wx", 0o600);
   try {
     await file.writeFile(`0x${Buffer.from(privateKey).toString("hex")}\n`);

@@ -3,7 +3,7 @@ export { abortableSleep } from "./abortableSleep.ts";
 export { atomicWriteFile, fsyncDirectory } from "./atomicWriteFile.ts";
 export { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from "./backoff.ts";
 export { decodeRefusal, type GatewayRefusal, HALTING_REFUSALS, RETRYABLE_REFUSALS } from "./decodeRefusal.ts";
-export { DEVICE_KEY_FILE, loadOrCreateDeviceKey } from "./deviceKeyFile.ts";
+export { createDeviceKeyFile, DEVICE_KEY_FILE, loadOrCreateDeviceKey } from "./deviceKeyFile.ts";
 export {
   DEVICE_STATE_FILE,
   DEVICE_STATE_FORMAT,
