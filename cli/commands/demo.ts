@@ -1,18 +1,23 @@
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import { demoConfigFromEnv } from "../demo/demoConfig.ts";
-import { startDemoFleet } from "../demo/startDemoFleet.ts";
-import { startStack } from "../demo/startStack.ts";
+import { type DemoFleet, startDemoFleet } from "../demo/startDemoFleet.ts";
+import { type Stack, startStack } from "../demo/startStack.ts";
 import { type CliIo, ExitCode } from "../io.ts";
 
 const HELP = `usage: sealtrail demo
 
 Starts the whole system on this machine: a local OP-stack L2 (hardhat node --chain-type op) with the
 contracts deployed, the gateway (embedded MQTT broker, SQLite store, batcher, anchorer), the API, and a
-simulated cold-chain fleet. Ctrl-C stops everything. Configuration comes from SEALTRAIL_* environment
+simulated cold-chain fleet. Ctrl-C (or SIGTERM) stops everything it started, prints "Stopped." and exits 0,
+also during the start. Configuration comes from SEALTRAIL_* environment
 variables (see README.md).
 `;
 
-/** `sealtrail demo`: runs until SIGINT/SIGTERM, then stops every process it started. */
+/**
+ * `sealtrail demo`: runs until SIGINT or SIGTERM, then stops every process it started and exits 0.
+ * A terminal's Ctrl-C signals the whole process group: the Hardhat node gets the SIGINT too and exits by
+ * itself; a SIGTERM to this process alone (a service manager, `kill`) stops the node through stack.stop().
+ */
 export async function run(argv: string[], io: CliIo): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     io.stdout.write(HELP);
@@ -20,56 +25,92 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const config = demoConfigFromEnv(process.env);
   const logger = pino({ level: config.SEALTRAIL_LOG_LEVEL, base: null });
+  // Listening from the first moment: a signal during the start (building contracts, starting the node)
+  // stops what was started so far, instead of Node's default of dying on the spot without a word.
+  // Repeated signals (Ctrl-C pressed twice) do not cut the stop short.
+  const stop = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (stop.signal.aborted) return;
+    io.stdout.write(`${name}: stopping …\n`);
+    stop.abort(new Error(`stopped by ${name}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await runDemo(config, logger, io, stop.signal);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+async function runDemo(
+  config: ReturnType<typeof demoConfigFromEnv>,
+  logger: Logger,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<number> {
   io.stdout.write(`Starting Sealtrail (data dir ${config.dataDir}) …\n`);
-  const stack = await startStack({
-    dataDir: config.dataDir,
-    host: config.SEALTRAIL_HOST,
-    httpPort: config.SEALTRAIL_HTTP_PORT,
-    mqttPort: config.SEALTRAIL_MQTT_PORT,
-    rpcPort: config.SEALTRAIL_RPC_PORT,
-    adminToken: config.SEALTRAIL_ADMIN_TOKEN,
-    batchMaxSize: config.SEALTRAIL_BATCH_MAX_SIZE,
-    batchMaxAgeMs: config.SEALTRAIL_BATCH_MAX_AGE_MS,
-    finalityDepth: config.SEALTRAIL_FINALITY_DEPTH,
-    logger,
-  });
-  const fleet =
-    config.SEALTRAIL_SIM === "on"
-      ? await startDemoFleet(stack, config, logger).catch(async (error) => {
-          await stack.stop();
-          throw error;
-        })
-      : undefined;
-  io.stdout.write(
-    `${[
-      "",
-      "Sealtrail is running:",
-      `  API          ${stack.apiUrl}/api/v1/status`,
-      `  MQTT         ${stack.mqttUrl}`,
-      `  L2 RPC       ${stack.rpcUrl} (chain ${stack.chainId}, OP-stack simulation)`,
-      `  Anchor       ${stack.anchorContract}`,
-      `  Devices      ${stack.deviceRegistryContract} (on-chain registry)`,
-      stack.adminTokenCreated
-        ? `  Admin token  ${stack.adminToken}  (generated now; kept in ${stack.adminTokenFile})`
-        : `  Admin token  in ${stack.adminTokenFile}${process.env.SEALTRAIL_ADMIN_TOKEN ? " (or SEALTRAIL_ADMIN_TOKEN)" : ""}`,
-      fleet ? `  Fleet        ${fleet.description}` : "  Fleet        off (SEALTRAIL_SIM=off)",
-      "",
-      "Try:",
-      `  curl ${stack.apiUrl}/api/v1/status`,
-      `  curl ${stack.apiUrl}/api/v1/devices                              # registered devices`,
-      `  curl ${stack.apiUrl}/api/v1/devices/<address>/readings?limit=5   # a device's readings and their ids`,
-      `  curl ${stack.apiUrl}/api/v1/readings/<messageId>/proof > bundle.json`,
-      `  npx sealtrail verify bundle.json --rpc ${stack.rpcUrl}`,
-      "Ctrl-C stops everything.",
-    ].join("\n")}\n`,
-  );
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-  io.stdout.write("Stopping …\n");
+  let stack: Stack;
+  let fleet: DemoFleet | undefined;
+  try {
+    stack = await startStack({
+      dataDir: config.dataDir,
+      host: config.SEALTRAIL_HOST,
+      httpPort: config.SEALTRAIL_HTTP_PORT,
+      mqttPort: config.SEALTRAIL_MQTT_PORT,
+      rpcPort: config.SEALTRAIL_RPC_PORT,
+      adminToken: config.SEALTRAIL_ADMIN_TOKEN,
+      batchMaxSize: config.SEALTRAIL_BATCH_MAX_SIZE,
+      batchMaxAgeMs: config.SEALTRAIL_BATCH_MAX_AGE_MS,
+      finalityDepth: config.SEALTRAIL_FINALITY_DEPTH,
+      logger,
+      signal,
+    });
+  } catch (error) {
+    // Stopped while starting: startStack has stopped what it started. Whatever failed meanwhile (the
+    // Hardhat node, signalled with us, exits before its RPC answers) is the stop, not a failure.
+    if (!signal.aborted) throw error;
+    io.stdout.write("Stopped.\n");
+    return ExitCode.Ok;
+  }
+  try {
+    if (config.SEALTRAIL_SIM === "on" && !signal.aborted) fleet = await startDemoFleet(stack, config, logger);
+  } catch (error) {
+    await stack.stop();
+    if (!signal.aborted) throw error;
+    io.stdout.write("Stopped.\n");
+    return ExitCode.Ok;
+  }
+  if (!signal.aborted) io.stdout.write(banner(stack, fleet));
+  if (!signal.aborted)
+    await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
   await fleet?.stop();
   await stack.stop();
   io.stdout.write("Stopped.\n");
   return ExitCode.Ok;
+}
+
+function banner(stack: Stack, fleet: DemoFleet | undefined): string {
+  return `${[
+    "",
+    "Sealtrail is running:",
+    `  API          ${stack.apiUrl}/api/v1/status`,
+    `  MQTT         ${stack.mqttUrl}`,
+    `  L2 RPC       ${stack.rpcUrl} (chain ${stack.chainId}, OP-stack simulation)`,
+    `  Anchor       ${stack.anchorContract}`,
+    `  Devices      ${stack.deviceRegistryContract} (on-chain registry)`,
+    stack.adminTokenCreated
+      ? `  Admin token  ${stack.adminToken}  (generated now; kept in ${stack.adminTokenFile})`
+      : `  Admin token  in ${stack.adminTokenFile}${process.env.SEALTRAIL_ADMIN_TOKEN ? " (or SEALTRAIL_ADMIN_TOKEN)" : ""}`,
+    fleet ? `  Fleet        ${fleet.description}` : "  Fleet        off (SEALTRAIL_SIM=off)",
+    "",
+    "Try:",
+    `  curl ${stack.apiUrl}/api/v1/status`,
+    `  curl ${stack.apiUrl}/api/v1/devices                              # registered devices`,
+    `  curl ${stack.apiUrl}/api/v1/devices/<address>/readings?limit=5   # a device's readings and their ids`,
+    `  curl ${stack.apiUrl}/api/v1/readings/<messageId>/proof > bundle.json`,
+    `  npx sealtrail verify bundle.json --rpc ${stack.rpcUrl}`,
+    "Ctrl-C stops everything.",
+  ].join("\n")}\n`;
 }

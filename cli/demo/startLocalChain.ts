@@ -18,6 +18,8 @@ export type LocalChainOptions = {
   /** How long to wait for the RPC to answer. */
   startTimeoutMs?: number;
   onOutput?: (line: string) => void;
+  /** A stop requested while the node starts: it is stopped and the start rejects with the signal's reason. */
+  signal?: AbortSignal;
 };
 
 /**
@@ -25,6 +27,7 @@ export type LocalChainOptions = {
  * answers. The node's funded accounts are Hardhat's well-known PUBLIC test accounts.
  */
 export async function startLocalChain(options: LocalChainOptions): Promise<LocalChain> {
+  options.signal?.throwIfAborted();
   const host = options.host ?? "127.0.0.1";
   const args = [
     HARDHAT_CLI,
@@ -57,6 +60,10 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   let chainId: number | undefined;
   while (chainId === undefined) {
+    if (options.signal?.aborted) {
+      await stopChild(child, exit);
+      options.signal.throwIfAborted();
+    }
     if (exited) throw new Error(`hardhat node exited before its RPC answered:\n${output.slice(-4000)}`);
     if (Date.now() > deadline) {
       await stopChild(child, exit);
