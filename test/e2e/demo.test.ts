@@ -1,113 +1,222 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it, jest } from "@jest/globals";
-import { freePort } from "../../cli/demo/freePort.ts";
 import { REPO_ROOT } from "../../cli/demo/repoRoot.ts";
+import {
+  type DemoProcess,
+  killGroup,
+  listening,
+  livingProcessesInGroup,
+  startDemoProcess,
+  waitForGroupGone,
+} from "./demoProcess.ts";
+import { readmeUsingItCommands, substituteReadmeCommand } from "./readmeCommands.ts";
 
 // Generous: starting hardhat node, deploying and anchoring can take minutes on a loaded 2-vCPU machine.
 jest.setTimeout(300_000);
 
-const dirs: string[] = [];
-let child: ChildProcess | undefined;
+// One temp dir for everything: the demo's data dir (both runs) and the files the README's commands write.
+const workDir = mkdtempSync(join(tmpdir(), "sealtrail-demo-"));
+const dataDir = join(workDir, "data");
+const started: DemoProcess[] = [];
 afterAll(async () => {
-  // A failed or timed-out test must not leave the demo (and its hardhat node) running: it holds ports.
-  if (child && child.exitCode === null && child.signalCode === null) {
-    const gone = new Promise((resolve) => child!.once("exit", resolve));
-    child.kill("SIGINT");
-    const timer = setTimeout(() => child!.kill("SIGKILL"), 30_000);
-    await gone;
-    clearTimeout(timer);
-  }
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  // A failed or timed-out test must not leave a demo (and its hardhat node) running: it holds ports.
+  for (const demo of started) await killGroup(demo);
+  rmSync(workDir, { recursive: true, force: true });
 });
 
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
+const ENV = { SEALTRAIL_BATCH_MAX_AGE_MS: "1000", SEALTRAIL_FINALITY_DEPTH: "2" };
+const api = (demo: DemoProcess) => `http://127.0.0.1:${demo.ports.http}/api/v1`;
+const getJson = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
+const bannerAnchor = (demo: DemoProcess) => /^ {2}Anchor {7}(0x[0-9a-f]{40})$/m.exec(demo.stdout())?.[1];
+const statusAnchor = async (demo: DemoProcess) =>
+  (await getJson<{ anchorTargets: { contract: string }[] }>(`${api(demo)}/status`)).anchorTargets[0]
+    ?.contract;
+
+type Device = { address: string; label: string };
+type Reading = { messageId: string };
+
+/** The first reading of the fleet's reefer-1, once it is anchored (included or final). */
+async function firstAnchoredReading(demo: DemoProcess, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { devices } = await getJson<{ devices: Device[] }>(`${api(demo)}/devices`);
+    const reefer = devices.find((d) => d.label === "reefer-1");
+    if (reefer) {
+      const { readings } = await getJson<{ readings: Reading[] }>(
+        `${api(demo)}/devices/${reefer.address}/readings?limit=1`,
+      );
+      if (readings[0]) {
+        const bundle = await getJson<{ anchors: { status: string }[] }>(
+          `${api(demo)}/readings/${readings[0].messageId}/proof`,
+        );
+        if (bundle.anchors.some((a) => a.status === "included" || a.status === "final"))
+          return readings[0].messageId;
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no anchored reading in time:\n${demo.output()}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * What each README command must print. Every command has to match exactly one entry, so a line added to
+ * the README without saying here what it should do fails the test. `values` collects what later lines use.
+ */
+type Expectation = {
+  command: RegExp;
+  check: (output: string, values: Record<string, string>, demo: DemoProcess) => void | Promise<void>;
+};
+const README_EXPECTATIONS: Expectation[] = [
+  {
+    command: /^curl \S+\/api\/v1\/status$/,
+    check: (output, _values, demo) => {
+      const status = JSON.parse(output) as { status: string; anchorTargets: { contract: string }[] };
+      expect(status.status).toBe("ready");
+      expect(status.anchorTargets[0]?.contract).toBe(bannerAnchor(demo));
+    },
+  },
+  {
+    command: /^bin\/dev npm run sealtrail -- keygen /,
+    check: (output, values) => {
+      const publicKey = /^public key +(0x0[23][0-9a-f]{64})$/m.exec(output)?.[1];
+      const address = /^address +(0x[0-9a-fA-F]{40})$/m.exec(output)?.[1];
+      expect(publicKey).toBeDefined();
+      expect(address).toBeDefined();
+      values["public key"] = publicKey!;
+      values.keygenAddress = address!.toLowerCase();
+    },
+  },
+  {
+    command: /^curl -X POST \S+\/api\/v1\/devices /,
+    check: (output, values) => {
+      // 201 with the record of the key keygen printed (curl exits 0 on any HTTP status: the body tells).
+      const device = JSON.parse(output) as Device & { publicKey: string };
+      expect(device).toMatchObject({
+        address: values.keygenAddress,
+        publicKey: values["public key"],
+        label: "reefer 7",
+      });
+    },
+  },
+  {
+    command: /^curl \S+\/api\/v1\/devices$/,
+    check: (output, values) => {
+      const { devices } = JSON.parse(output) as { devices: Device[] };
+      expect(devices.map((d) => d.label).sort()).toEqual(["reefer 7", "reefer-1", "reefer-2", "reefer-3"]);
+      values.address = devices.find((d) => d.label === "reefer-1")!.address;
+    },
+  },
+  {
+    command: /^curl '\S+\/api\/v1\/devices\/0x[0-9a-f]{40}\/readings\?limit=5'$/,
+    check: (output, values) => {
+      const { readings } = JSON.parse(output) as { readings: Reading[] };
+      expect(readings.length).toBeGreaterThan(0);
+      values.messageId = readings[0]!.messageId;
+    },
+  },
+  {
+    command: /^curl \S+\/api\/v1\/readings\/0x[0-9a-f]{64}\/proof > \S+bundle\.json$/,
+    check: (_output, values) => {
+      const bundle = JSON.parse(readFileSync(join(workDir, "bundle.json"), "utf8")) as {
+        format: string;
+        messageId: string;
+      };
+      expect(bundle).toMatchObject({ format: "sealtrail-proof-v1", messageId: values.messageId });
+    },
+  },
+];
+
+describe("the demo (what `bin/dev demo` runs), started and stopped as from a terminal", () => {
+  let first: DemoProcess;
+
+  it("starts chain, gateway, API and the cold-chain fleet, and anchors the fleet's readings", async () => {
+    first = await startDemoProcess(dataDir, ENV);
+    started.push(first);
+    const token = readFileSync(join(dataDir, "admin-token"), "utf8").trim();
+    expect(first.stdout()).toContain(token); // generated now, so shown once
+    await firstAnchoredReading(first, 120_000);
+    const { devices } = await getJson<{ devices: Device[] }>(`${api(first)}/devices`);
+    expect(devices).toHaveLength(3);
   });
 
-describe("the demo command (what `npm start` runs)", () => {
-  it("starts chain, gateway, API and the cold-chain fleet, anchors its readings, and stops every process on SIGINT", async () => {
-    let ports = { http: 0, mqtt: 0, rpc: 0 };
-    let dir = "";
-    let out = "";
-    let exited: Promise<number | null> = Promise.resolve(null);
-    // The ports are free when picked but bound later: if another process takes one meanwhile, the demo
-    // exits with EADDRINUSE and starts again on other ports.
-    for (let attempt = 1; ; attempt++) {
-      ports = { http: await freePort(), mqtt: await freePort(), rpc: await freePort() };
-      dir = mkdtempSync(join(tmpdir(), "sealtrail-demo-")); // fresh: the admin token is generated (and shown)
-      dirs.push(dir);
-      out = "";
-      const demo = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", "demo"], {
-        cwd: REPO_ROOT,
-        env: {
-          ...process.env,
-          SEALTRAIL_DATA_DIR: dir,
-          SEALTRAIL_HTTP_PORT: String(ports.http),
-          SEALTRAIL_MQTT_PORT: String(ports.mqtt),
-          SEALTRAIL_RPC_PORT: String(ports.rpc),
-          SEALTRAIL_BATCH_MAX_AGE_MS: "1000",
-          SEALTRAIL_FINALITY_DEPTH: "2",
-          SEALTRAIL_LOG_LEVEL: "warn",
+  it('runs the README\'s "Using it" commands, in order and as written, each succeeding with the expected output', async () => {
+    const commands = readmeUsingItCommands(readFileSync(join(REPO_ROOT, "README.md"), "utf8"));
+    expect(commands.length).toBeGreaterThan(0);
+    const values: Record<string, string> = {};
+    // `bin/dev` runs Node >= 22.18: this one (first on PATH), rather than fetching one as on an older node.
+    const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}` };
+    for (const written of commands) {
+      const command = substituteReadmeCommand(
+        written,
+        {
+          apiUrl: `http://127.0.0.1:${first.ports.http}`,
+          rpcUrl: `http://127.0.0.1:${first.ports.rpc}`,
+          workDir,
         },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      child = demo;
-      demo.stdout.on("data", (d) => (out += d));
-      demo.stderr.on("data", (d) => (out += d));
-      exited = new Promise<number | null>((resolve) => demo.on("exit", (code) => resolve(code)));
-      const startDeadline = Date.now() + 120_000;
-      while (!out.includes("Sealtrail is running") && demo.exitCode === null && Date.now() < startDeadline)
-        await new Promise((r) => setTimeout(r, 250));
-      if (out.includes("Sealtrail is running")) break;
-      if (demo.exitCode === null) {
-        demo.kill("SIGINT");
-        await exited;
-      }
-      if (attempt >= 3 || !out.includes("EADDRINUSE")) throw new Error(`demo did not start:\n${out}`);
-    }
-    const running = child!;
-    try {
-      const deadline = Date.now() + 120_000; // for the first anchor, from the moment the demo runs
-      const api = `http://127.0.0.1:${ports.http}/api/v1`;
-      const token = readFileSync(join(dir, "admin-token"), "utf8").trim();
-      expect(out).toContain(token); // generated now, so shown once
-      // The fleet registers its reefers and their readings get anchored.
-      let anchored = false;
-      while (!anchored && Date.now() < deadline) {
-        const { devices } = (await (await fetch(`${api}/devices`)).json()) as {
-          devices: { address: string }[];
-        };
-        for (const d of devices) {
-          const { readings } = (await (
-            await fetch(`${api}/devices/${d.address}/readings?limit=1`)
-          ).json()) as { readings: { messageId: string }[] };
-          if (!readings[0]) continue;
-          const bundle = (await (await fetch(`${api}/readings/${readings[0].messageId}/proof`)).json()) as {
-            anchors: { status: string }[];
-          };
-          anchored ||= bundle.anchors.some((a) => a.status === "included" || a.status === "final");
-        }
-        if (!anchored) await new Promise((r) => setTimeout(r, 500));
-      }
-      expect(anchored).toBe(true);
-      expect(((await (await fetch(`${api}/devices`)).json()) as { devices: unknown[] }).devices).toHaveLength(
-        3,
+        values,
       );
-    } finally {
-      running.kill("SIGINT");
+      const matching = README_EXPECTATIONS.filter((e) => e.command.test(command));
+      expect({ command, expectations: matching.length }).toEqual({ command, expectations: 1 });
+      const run = spawnSync("bash", ["-c", command], {
+        cwd: REPO_ROOT,
+        env,
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+      expect({ command, status: run.status, stderr: run.status === 0 ? "" : run.stderr }).toEqual({
+        command,
+        status: 0,
+        stderr: "",
+      });
+      await matching[0]!.check(run.stdout, values, first);
     }
-    expect(await exited).toBe(0);
-    expect(out).toContain("Stopped.");
-    for (const port of [ports.http, ports.mqtt, ports.rpc]) expect(await listening(port)).toBe(false);
+  });
+
+  it('stops on Ctrl-C (SIGINT to its process group): prints "Stopped.", exits 0, leaves no process and no port', async () => {
+    process.kill(-first.pgid, "SIGINT");
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+    expect(first.stdout()).toMatch(/\nStopped\.\n$/);
+    expect(await waitForGroupGone(first.pgid)).toEqual([]);
+    for (const port of Object.values(first.ports)) expect(await listening(port)).toBe(false);
+  });
+
+  it('stops on Ctrl-C during its start as well (the Hardhat node starting): "Stopped.", exit 0, nothing left', async () => {
+    const starting = await startDemoProcess(join(workDir, "interrupted"), ENV, {
+      readyText: "Starting Sealtrail",
+    });
+    started.push(starting);
+    // Signal once the start has spawned Hardhat (compiling, or the node coming up): before the fix, Node's
+    // default action ended the demo on the spot, without a word and with the signal as its status.
+    const deadline = Date.now() + 60_000;
+    while (!livingProcessesInGroup(starting.pgid).some((p) => p.includes("hardhat")) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    process.kill(-starting.pgid, "SIGINT");
+    expect(await starting.exited).toEqual({ code: 0, signal: null });
+    expect(starting.stdout()).toMatch(/\nStopped\.\n$/);
+    expect(starting.stdout()).not.toContain("Sealtrail is running");
+    expect(await waitForGroupGone(starting.pgid)).toEqual([]);
+  });
+
+  let second: DemoProcess;
+
+  it("on a second run with the same data dir, the banner shows the anchor contract that /status reports after the redeploy", async () => {
+    second = await startDemoProcess(dataDir, ENV);
+    started.push(second);
+    // The new chain starts from a new genesis: the anchorer noticed and deployed again.
+    const anchor = await statusAnchor(second);
+    expect(anchor).not.toBe(bannerAnchor(first));
+    expect(bannerAnchor(second)).toBe(anchor);
+    expect(second.stdout()).toContain(`Admin token  in ${join(dataDir, "admin-token")}`);
+  });
+
+  it('stops on SIGTERM to the main process alone: prints "Stopped.", exits 0, and its Hardhat node is gone too', async () => {
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+    expect(second.stdout()).toMatch(/\nStopped\.\n$/);
+    expect(await waitForGroupGone(second.pgid)).toEqual([]);
+    for (const port of Object.values(second.ports)) expect(await listening(port)).toBe(false);
   });
 });
