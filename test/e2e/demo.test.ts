@@ -218,5 +218,7 @@ describe("the demo (what `bin/dev demo` runs), started and stopped as from a ter
     expect(second.stdout()).toMatch(/\nStopped\.\n$/);
     expect(await waitForGroupGone(second.pgid)).toEqual([]);
     for (const port of Object.values(second.ports)) expect(await listening(port)).toBe(false);
+    // Neither run's anchorer ran into the writer thread's lock (the store's transactions are IMMEDIATE).
+    for (const demo of [first, second]) expect(demo.output()).not.toContain("database is locked");
   });
 });
