@@ -48,8 +48,11 @@ describe("devices API", () => {
         publicKey: compressed,
         label: "reefer 7 probe",
         registeredAt: expect.any(Number),
+        status: "active",
         revokedAt: null,
         flaggedAt: null,
+        rotatedFrom: null,
+        rotatedTo: null,
       });
       expect(first.headers.get("location")).toBe(`/api/v1/devices/${device.address}`);
 

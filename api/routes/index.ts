@@ -4,4 +4,7 @@ export { getReadingProof } from "./getReadingProof.ts";
 export { getStatus } from "./getStatus.ts";
 export { listDeviceReadings } from "./listDeviceReadings.ts";
 export { listDevices } from "./listDevices.ts";
+export { listReadings } from "./listReadings.ts";
 export { registerDevice } from "./registerDevice.ts";
+export { revokeDevice } from "./revokeDevice.ts";
+export { rotateDevice } from "./rotateDevice.ts";

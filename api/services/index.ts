@@ -4,3 +4,6 @@ export { type BuildProofBundleContext, buildProofBundle } from "./buildProofBund
 export { type DeviceJson, deviceToJson } from "./deviceToJson.ts";
 export { resolveAnchors } from "./resolveAnchors.ts";
 export { summarizeAnchorStatus } from "./summarizeAnchorStatus.ts";
+export { listReadingsPage, type ReadingJson } from "./listReadingsPage.ts";
+export { nextPageLink } from "./nextPageLink.ts";
+export { decodeReadingsCursor, encodeReadingsCursor, type ReadingFilters } from "./readingsCursor.ts";

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { ANCHOR_STATUSES, normalizeAddress } from "#protocol";
+import { messageOrderOf } from "../messageOrderOf.ts";
 import type { AnchorTarget, ListedMessage, MessageOrder, MessageQuery } from "../types.ts";
 import { MESSAGE_WITH_BATCH, type MessageRow, messageFromRow } from "./rows.ts";
 
@@ -14,15 +15,6 @@ const SEALED_TIER = ANCHOR_STATUSES.indexOf("sealed");
 const BATCH_TIER = `coalesce((SELECT max(CASE a.status ${ANCHOR_STATUSES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(" ")} ELSE ${SEALED_TIER} END)
     FROM anchors a, json_each(@targets) t
     WHERE a.batch_id = b.id AND a.chain_id = json_extract(t.value, '$[0]') AND lower(a.contract) = json_extract(t.value, '$[1]')), ${SEALED_TIER})`;
-
-/** The order a query is listed in (see MessageOrder): a device's seq, else receive time when filtered by it. */
-export function messageOrderOf(
-  query: Pick<MessageQuery, "device" | "receivedFrom" | "receivedTo">,
-): MessageOrder {
-  if (query.device !== undefined) return "seq";
-  if (query.receivedFrom !== undefined || query.receivedTo !== undefined) return "received";
-  return "arrival";
-}
 
 /**
  * The SQL of one page. Each order walks one index from the cursor and stops after `limit` rows, so a page
