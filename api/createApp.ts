@@ -9,6 +9,7 @@ import {
 } from "./middleware/index.ts";
 import {
   getDevice,
+  getOpenApiDocument,
   getReading,
   getReadingProof,
   getStatus,
@@ -46,6 +47,10 @@ export function createApp(deps: ApiDeps): Express {
   api
     .route("/status")
     .get(getStatus(deps))
+    .all(methodNotAllowed(["GET", "HEAD"]));
+  api
+    .route("/openapi.json")
+    .get(getOpenApiDocument())
     .all(methodNotAllowed(["GET", "HEAD"]));
   api
     .route("/devices")

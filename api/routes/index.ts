@@ -1,4 +1,5 @@
 export { getDevice } from "./getDevice.ts";
+export { getOpenApiDocument } from "./getOpenApiDocument.ts";
 export { getReading } from "./getReading.ts";
 export { getReadingProof } from "./getReadingProof.ts";
 export { getStatus } from "./getStatus.ts";
