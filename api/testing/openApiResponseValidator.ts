@@ -110,6 +110,17 @@ export class OpenApiResponseValidator {
     if (problems.length > 0) throw new OpenApiDriftError(where, problems);
   }
 
+  /**
+   * Checks an answer against one response object of the document, e.g. `#/components/responses/UriTooLong`
+   * for answers given before routing, which no operation lists.
+   */
+  checkAgainst(responsePointer: string, response: ObservedResponse): void {
+    const problems: string[] = [];
+    this.checkResponse(response, responsePointer, problems);
+    if (problems.length > 0)
+      throw new OpenApiDriftError(`${response.status} as ${responsePointer}`, problems);
+  }
+
   private checkMethodNotAllowed(
     response: ObservedResponse,
     pathItem: Record<string, unknown>,
