@@ -9,13 +9,17 @@ import {
 } from "./middleware/index.ts";
 import {
   getDevice,
+  getOpenApiDocument,
   getReading,
   getReadingProof,
   getStatus,
   getVerifierTool,
   listDeviceReadings,
   listDevices,
+  listReadings,
   registerDevice,
+  revokeDevice,
+  rotateDevice,
 } from "./routes/index.ts";
 import { BatchTreeCache } from "./services/batchTreeCache.ts";
 import { type ApiDeps, silentLogger } from "./types.ts";
@@ -46,6 +50,10 @@ export function createApp(deps: ApiDeps): Express {
     .get(getStatus(deps))
     .all(methodNotAllowed(["GET", "HEAD"]));
   api
+    .route("/openapi.json")
+    .get(getOpenApiDocument())
+    .all(methodNotAllowed(["GET", "HEAD"]));
+  api
     .route("/devices")
     .post(
       requireAdminToken(deps.adminToken),
@@ -62,6 +70,23 @@ export function createApp(deps: ApiDeps): Express {
   api
     .route("/devices/:address/readings")
     .get(listDeviceReadings(deps))
+    .all(methodNotAllowed(["GET", "HEAD"]));
+  api
+    .route("/devices/:address/revoke")
+    .post(requireAdminToken(deps.adminToken), revokeDevice(deps, logger))
+    .all(methodNotAllowed(["POST"]));
+  api
+    .route("/devices/:address/rotate")
+    .post(
+      requireAdminToken(deps.adminToken),
+      requireJsonBody,
+      express.json({ limit: MAX_JSON_BODY_BYTES, strict: true }),
+      rotateDevice(deps, logger),
+    )
+    .all(methodNotAllowed(["POST"]));
+  api
+    .route("/readings")
+    .get(listReadings(deps))
     .all(methodNotAllowed(["GET", "HEAD"]));
   api
     .route("/readings/:messageId")

@@ -13,17 +13,17 @@ describe("GET /devices and GET /devices/:address/readings", () => {
   it("lists registered devices and a device's readings by seq, with ids that lead to proofs", async () => {
     const device = exampleDevice("listing");
     const ids = await storeReadings(t, device, 5);
-    const devices = (await (await fetch(`${t.base}/devices`)).json()) as { devices: { address: string }[] };
+    const devices = (await (await t.fetch(`${t.base}/devices`)).json()) as { devices: { address: string }[] };
     expect(devices.devices.map((d) => d.address)).toEqual([device.address]);
-    const res = await fetch(`${t.base}/devices/${device.address}/readings?limit=3`);
+    const res = await t.fetch(`${t.base}/devices/${device.address}/readings?limit=3`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { readings: { messageId: string; seq: number }[] };
     expect(body.readings.map((r) => [r.seq, r.messageId])).toEqual(
       ids.slice(0, 3).map((id, i) => [i + 1, id]),
     );
-    expect((await fetch(`${t.base}/readings/${body.readings[0]!.messageId}/proof`)).status).toBe(200);
+    expect((await t.fetch(`${t.base}/readings/${body.readings[0]!.messageId}/proof`)).status).toBe(200);
     await sealBatch(t.store, ids);
-    const sealed = (await (await fetch(`${t.base}/devices/${device.address}/readings`)).json()) as {
+    const sealed = (await (await t.fetch(`${t.base}/devices/${device.address}/readings`)).json()) as {
       readings: { batchId: number | null }[];
     };
     expect(sealed.readings.map((r) => r.batchId)).toEqual([1, 1, 1, 1, 1]);
@@ -33,14 +33,14 @@ describe("GET /devices and GET /devices/:address/readings", () => {
     const device = exampleDevice("window");
     await storeReadings(t, device, 5, 1_700_000_000_000);
     const within = (await (
-      await fetch(`${t.base}/devices/${device.address}/readings?fromTs=1700000120000&toTs=1700000180000`)
+      await t.fetch(`${t.base}/devices/${device.address}/readings?fromTs=1700000120000&toTs=1700000180000`)
     ).json()) as {
       readings: { seq: number }[];
     };
     expect(within.readings.map((r) => r.seq)).toEqual([2, 3]);
-    const bad = await fetch(`${t.base}/devices/${device.address}/readings?limit=5000`);
+    const bad = await t.fetch(`${t.base}/devices/${device.address}/readings?limit=5000`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("INVALID_QUERY");
-    expect((await fetch(`${t.base}/devices/0x${"11".repeat(20)}/readings`)).status).toBe(404);
+    expect((await t.fetch(`${t.base}/devices/0x${"11".repeat(20)}/readings`)).status).toBe(404);
   });
 });

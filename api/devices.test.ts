@@ -27,7 +27,7 @@ describe("devices API", () => {
   });
 
   const register = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${t.base}/devices`, {
+    t.fetch(`${t.base}/devices`, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -48,8 +48,11 @@ describe("devices API", () => {
         publicKey: compressed,
         label: "reefer 7 probe",
         registeredAt: expect.any(Number),
+        status: "active",
         revokedAt: null,
         flaggedAt: null,
+        rotatedFrom: null,
+        rotatedTo: null,
       });
       expect(first.headers.get("location")).toBe(`/api/v1/devices/${device.address}`);
 
@@ -59,7 +62,7 @@ describe("devices API", () => {
     });
 
     it("answers 401 with WWW-Authenticate when the Authorization header is missing", async () => {
-      const res = await fetch(`${t.base}/devices`, {
+      const res = await t.fetch(`${t.base}/devices`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ publicKey: compressed, label: "x" }),
@@ -146,7 +149,7 @@ describe("devices API", () => {
     });
 
     it("answers 405 with Allow for another method on /devices", async () => {
-      const res = await fetch(`${t.base}/devices`, { method: "DELETE" });
+      const res = await t.fetch(`${t.base}/devices`, { method: "DELETE" });
       expect(res.status).toBe(405);
       expect(res.headers.get("allow")).toBe("GET, HEAD, POST");
       expect((await res.json()).error.code).toBe("METHOD_NOT_ALLOWED");
@@ -168,7 +171,7 @@ describe("devices API", () => {
     it("returns a registered device, looked up by lowercase or EIP-55 address", async () => {
       await register({ publicKey: compressed, label: "reefer 7 probe" });
       for (const address of [device.address, toChecksumAddress(device.address)]) {
-        const res = await fetch(`${t.base}/devices/${address}`);
+        const res = await t.fetch(`${t.base}/devices/${address}`);
         expect(res.status).toBe(200);
         expect(await res.json()).toMatchObject({
           address: device.address,
@@ -184,12 +187,12 @@ describe("devices API", () => {
     it("shows a revocation made through the registry", async () => {
       await register({ publicKey: compressed, label: "reefer 7 probe" });
       await t.registry.revoke(device.address, 1_700_000_000_000);
-      const body = await (await fetch(`${t.base}/devices/${device.address}`)).json();
+      const body = await (await t.fetch(`${t.base}/devices/${device.address}`)).json();
       expect(body.revokedAt).toBe(1_700_000_000_000);
     });
 
     it("answers 404 DEVICE_NOT_FOUND for an unknown address", async () => {
-      const res = await fetch(`${t.base}/devices/0x${"12".repeat(20)}`);
+      const res = await t.fetch(`${t.base}/devices/0x${"12".repeat(20)}`);
       expect(res.status).toBe(404);
       expect((await res.json()).error.code).toBe("DEVICE_NOT_FOUND");
     });
@@ -199,7 +202,7 @@ describe("devices API", () => {
       ["not hex", `0x${"zz".repeat(20)}`],
       ["a bad EIP-55 checksum", badChecksum(device.address)],
     ])("answers 400 INVALID_ADDRESS for an address that is %s", async (_what, address) => {
-      const res = await fetch(`${t.base}/devices/${address}`);
+      const res = await t.fetch(`${t.base}/devices/${address}`);
       expect(res.status).toBe(400);
       expect((await res.json()).error.code).toBe("INVALID_ADDRESS");
     });

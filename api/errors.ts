@@ -7,6 +7,8 @@ import { SealtrailError, type SealtrailErrorOptions } from "#protocol";
 export const ApiErrorCode = {
   NotReady: "NOT_READY",
   InvalidQuery: "INVALID_QUERY",
+  /** A `cursor` that this server did not issue, or issued for another query. */
+  InvalidCursor: "INVALID_CURSOR",
   NotFound: "NOT_FOUND",
   MethodNotAllowed: "METHOD_NOT_ALLOWED",
   BadRequest: "BAD_REQUEST",
@@ -22,6 +24,16 @@ export const ApiErrorCode = {
   ReadingNotFound: "READING_NOT_FOUND",
   /** The standalone verifier (npm run build:verifier) is not built on this server. */
   VerifierNotBuilt: "VERIFIER_NOT_BUILT",
+  /** Revoking or rotating a device key that is already revoked (or rotated). */
+  DeviceRevoked: "DEVICE_REVOKED",
+  /** Rotating to a key that is already registered (the same key included). */
+  DeviceAlreadyRegistered: "DEVICE_ALREADY_REGISTERED",
+  /** The request line is longer than the server reads (414; answered before routing). */
+  UriTooLong: "URI_TOO_LONG",
+  /** The request line and headers are larger than the server reads (431; answered before routing). */
+  HeadersTooLarge: "HEADERS_TOO_LARGE",
+  /** The request did not arrive in time (408; answered before routing). */
+  RequestTimeout: "REQUEST_TIMEOUT",
   Invariant: "INVARIANT",
   Internal: "INTERNAL",
 } as const;

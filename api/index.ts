@@ -2,6 +2,7 @@
 export { API_PREFIX, createApp, MAX_JSON_BODY_BYTES } from "./createApp.ts";
 export { ApiError, ApiErrorCode, isApiError } from "./errors.ts";
 export { MIN_ADMIN_TOKEN_LENGTH } from "./middleware/index.ts";
+export { loadOpenApiDocument, OPENAPI_DOCUMENT_URL, type OpenApiDocument } from "./openapi/index.ts";
 export {
   BatchTreeCache,
   type BuildProofBundleContext,

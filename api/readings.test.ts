@@ -33,13 +33,13 @@ describe("readings API", () => {
   });
 
   const getProof = async (id: string) => {
-    const res = await fetch(`${t.base}/readings/${id}/proof`);
+    const res = await t.fetch(`${t.base}/readings/${id}/proof`);
     return { res, body: await res.json() };
   };
 
   describe("GET /readings/:messageId", () => {
     it("returns the stored reading, its decoded payload and status pending before it is batched", async () => {
-      const res = await fetch(`${t.base}/readings/${ids[1]}`);
+      const res = await t.fetch(`${t.base}/readings/${ids[1]}`);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({
         messageId: ids[1],
@@ -61,7 +61,7 @@ describe("readings API", () => {
 
     it("reports the furthest status reached on any anchor target", async () => {
       const batch = await sealBatch(t.store, ids);
-      const sealed = await (await fetch(`${t.base}/readings/${ids[0]}`)).json();
+      const sealed = await (await t.fetch(`${t.base}/readings/${ids[0]}`)).json();
       expect(sealed).toMatchObject({ batchId: batch.id, status: "sealed" });
       await t.store.putAnchor(SECOND_TARGET, batch.id, { status: "submitted", txHash: TX_HASH });
       await t.store.putAnchor(EXAMPLE_TARGET, batch.id, {
@@ -70,12 +70,12 @@ describe("readings API", () => {
         blockNumber: 12,
         blockTimestamp: 1_700_001_000,
       });
-      expect((await (await fetch(`${t.base}/readings/${ids[0]}`)).json()).status).toBe("included");
+      expect((await (await t.fetch(`${t.base}/readings/${ids[0]}`)).json()).status).toBe("included");
     });
 
     it("accepts an upper-case id and answers 404 READING_NOT_FOUND for an unknown one", async () => {
-      expect((await fetch(`${t.base}/readings/0x${ids[0]!.slice(2).toUpperCase()}`)).status).toBe(200);
-      const res = await fetch(`${t.base}/readings/0x${"00".repeat(32)}`);
+      expect((await t.fetch(`${t.base}/readings/0x${ids[0]!.slice(2).toUpperCase()}`)).status).toBe(200);
+      const res = await t.fetch(`${t.base}/readings/0x${"00".repeat(32)}`);
       expect(res.status).toBe(404);
       expect((await res.json()).error.code).toBe("READING_NOT_FOUND");
     });

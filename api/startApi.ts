@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./createApp.ts";
+import { answerClientError } from "./http/answerClientError.ts";
 import type { ApiDeps } from "./types.ts";
 
 export type StartApiOptions = ApiDeps & {
@@ -28,6 +29,8 @@ export type RunningApi = {
 export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   const { host = "127.0.0.1", port, closeTimeoutMs = 5_000, ...deps } = options;
   const server = createServer(createApp(deps));
+  // A request line or header section over maxHeaderSize (Node's 16 KiB) gets 414/431, not a reset.
+  server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {

@@ -11,7 +11,7 @@ describe("GET /api/v1/status", () => {
   });
 
   it("answers 503 NOT_READY while the gateway is starting", async () => {
-    const res = await fetch(`${t.base}/status`);
+    const res = await t.fetch(`${t.base}/status`);
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("1");
     expect(await res.json()).toEqual({ error: { code: "NOT_READY", message: expect.any(String) } });
@@ -20,7 +20,7 @@ describe("GET /api/v1/status", () => {
   it("answers 200 with the anchor targets and the device and message counts once ready", async () => {
     await storeReadings(t, exampleDevice("status"), 3);
     t.setReady(true);
-    const res = await fetch(`${t.base}/status`);
+    const res = await t.fetch(`${t.base}/status`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       status: "ready",

@@ -39,7 +39,8 @@ export {
 } from "./ingest/index.ts";
 export { GatewayMetrics, type IngestDepth, type VerifyPoolStats } from "./metrics.ts";
 export { metricsHandler } from "./metricsHandler.ts";
-export { DeviceRegistry } from "./registry/deviceRegistry.ts";
+export { DeviceRegistry, type RevokeOutcome } from "./registry/deviceRegistry.ts";
+export { messageOrderOf } from "./store/messageOrderOf.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/SqliteStore.ts";
 export type {
   AnchorRecord,
@@ -48,7 +49,12 @@ export type {
   BatchRecord,
   DeviceRecord,
   InsertOutcome,
+  ListedMessage,
+  MessageKey,
+  MessageOrder,
+  MessageQuery,
   MessageRecord,
+  RotateOutcome,
   Store,
   StoredMessage,
 } from "./store/types.ts";

@@ -1,8 +1,12 @@
 export { getDevice } from "./getDevice.ts";
+export { getOpenApiDocument } from "./getOpenApiDocument.ts";
 export { getReading } from "./getReading.ts";
 export { getReadingProof } from "./getReadingProof.ts";
 export { getStatus } from "./getStatus.ts";
 export { DEFAULT_VERIFIER_TOOL_PATH, getVerifierTool, VERIFIER_TOOL_NAME } from "./getVerifierTool.ts";
 export { listDeviceReadings } from "./listDeviceReadings.ts";
 export { listDevices } from "./listDevices.ts";
+export { listReadings } from "./listReadings.ts";
 export { registerDevice } from "./registerDevice.ts";
+export { revokeDevice } from "./revokeDevice.ts";
+export { rotateDevice } from "./rotateDevice.ts";

@@ -8,8 +8,14 @@ export type DeviceJson = {
   publicKey: Hex;
   label: string;
   registeredAt: number;
+  /** `revoked` from `revokedAt` on: the gateway refuses its CONNECTs and readings. */
+  status: "active" | "revoked";
   revokedAt: number | null;
   flaggedAt: number | null;
+  /** The device whose key this one replaced by a rotation. */
+  rotatedFrom: Address | null;
+  /** The device whose key replaced this one by a rotation (this one is revoked then). */
+  rotatedTo: Address | null;
 };
 
 /**
@@ -23,7 +29,10 @@ export function deviceToJson(device: DeviceRecord): DeviceJson {
     publicKey: bytesToHex(device.publicKey),
     label: device.label,
     registeredAt: device.registeredAt,
+    status: device.revokedAt === null ? "active" : "revoked",
     revokedAt: device.revokedAt,
     flaggedAt: device.flaggedAt,
+    rotatedFrom: device.rotatedFrom,
+    rotatedTo: device.rotatedTo,
   };
 }

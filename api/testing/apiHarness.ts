@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AnchorTarget, DeviceRegistry, SqliteStore } from "#gateway";
+import { type AnchorTarget, DeviceRegistry, GatewayMetrics, metricsHandler, SqliteStore } from "#gateway";
 import {
   type DeviceIdentity,
   deviceIdentityFromPrivateKey,
@@ -14,8 +14,10 @@ import {
   signReading,
 } from "#protocol";
 import { API_PREFIX } from "../createApp.ts";
+import { loadOpenApiDocument } from "../openapi/loadOpenApiDocument.ts";
 import { type RunningApi, startApi } from "../startApi.ts";
 import type { ApiLogger } from "../types.ts";
+import { OpenApiResponseValidator } from "./openApiResponseValidator.ts";
 
 /** EXAMPLE admin token for tests only. */
 export const EXAMPLE_ADMIN_TOKEN = "EXAMPLE-admin-token-for-tests-only";
@@ -30,8 +32,31 @@ export function exampleDevice(label: string): DeviceIdentity {
   return deviceIdentityFromPrivateKey(keccak256(new TextEncoder().encode(`EXAMPLE key ${label}`)));
 }
 
+let validator: OpenApiResponseValidator | undefined;
+/** The validator of api/openapi/openapi.json, compiled once per test file. */
+export function openApiValidator(): OpenApiResponseValidator {
+  validator ??= new OpenApiResponseValidator(loadOpenApiDocument());
+  return validator;
+}
+
+/**
+ * `fetch`, with every answer checked against the OpenAPI document before the test sees it: an answer the
+ * document does not describe (status, content type, body, headers, or a route it does not list) throws
+ * an OpenApiDriftError, failing the test that made the request. API tests make every request through it.
+ * @example const res = await checkedFetch(`${t.base}/devices`)
+ */
+export async function checkedFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const res = await fetch(url, init);
+  const method = (init.method ?? "GET").toUpperCase();
+  const body = method === "HEAD" ? undefined : await res.clone().text();
+  openApiValidator().check({ method, url, status: res.status, headers: res.headers, body });
+  return res;
+}
+
 export type TestApi = {
   api: RunningApi;
+  /** fetch(), checked against the OpenAPI document: see {@link checkedFetch}. */
+  fetch: typeof checkedFetch;
   /** `${url}/api/v1` */
   base: string;
   store: SqliteStore;
@@ -65,10 +90,12 @@ export async function startTestApi(
     anchorTargets: () => targets,
     isReady: () => ready,
     logger,
+    metrics: metricsHandler(new GatewayMetrics()),
     port: 0,
   });
   return {
     api,
+    fetch: checkedFetch,
     base: `${api.url}${API_PREFIX}`,
     store,
     registry,

@@ -30,15 +30,28 @@ export function parseDeviceRegistration(body: unknown): DeviceRegistration {
   }
   const unknownKey = Object.keys(body).find((k) => !ALLOWED_KEYS.has(k));
   if (unknownKey !== undefined) throw invalidBody(`unknown field ${JSON.stringify(unknownKey.slice(0, 40))}`);
-  const { publicKey, label } = body as { publicKey?: unknown; label?: unknown };
+  const fields = body as { publicKey?: unknown; label?: unknown };
+  // The label is checked first (documented order of refusals).
+  const label = parseLabelField(fields.label);
+  return { publicKey: parsePublicKeyField(fields.publicKey), label };
+}
 
+/** The `label` field of a device body: 1..100 characters, no control characters; throws INVALID_BODY. */
+export function parseLabelField(label: unknown): string {
   if (typeof label !== "string") throw invalidBody("label must be a string");
   const length = [...label].length;
   if (length < 1 || length > MAX_LABEL_LENGTH) {
     throw invalidBody(`label must be 1 to ${MAX_LABEL_LENGTH} characters`);
   }
   if (CONTROL_RE.test(label)) throw invalidBody("label must not contain control characters");
+  return label;
+}
 
+/**
+ * The `publicKey` field of a device body: 33-byte compressed or 65-byte uncompressed hex, on the curve;
+ * returns it compressed. Throws INVALID_PUBLIC_KEY.
+ */
+export function parsePublicKeyField(publicKey: unknown): Uint8Array {
   if (typeof publicKey !== "string") {
     throw new ApiError(400, ApiErrorCode.InvalidPublicKey, "publicKey must be a hex string");
   }
@@ -57,7 +70,7 @@ export function parseDeviceRegistration(body: unknown): DeviceRegistration {
     );
   }
   try {
-    return { publicKey: compressPublicKey(bytes), label };
+    return compressPublicKey(bytes);
   } catch (cause) {
     if (!isProtocolError(cause)) throw cause;
     throw new ApiError(400, ApiErrorCode.InvalidPublicKey, "publicKey is not a point on secp256k1", {

@@ -1,6 +1,13 @@
 import { EventEmitter } from "node:events";
 import { type Address, addressFromPublicKey, compressPublicKey } from "#protocol";
-import type { DeviceRecord, Store } from "../store/types.ts";
+import type { DeviceRecord, RotateOutcome, Store } from "../store/types.ts";
+
+/** What happened to one revocation. */
+export type RevokeOutcome =
+  | { status: "revoked"; device: DeviceRecord }
+  /** Revoked before this call (by another call, process or a rotation): nothing changed. */
+  | { status: "already-revoked"; device: DeviceRecord }
+  | { status: "unknown" };
 
 export type DeviceRegistryEvents = {
   registered: [DeviceRecord];
@@ -67,13 +74,56 @@ export class DeviceRegistry extends EventEmitter<DeviceRegistryEvents> {
     }
   }
 
-  /** Revokes a device; its live session is closed by whoever listens to `revoked`. */
-  async revoke(address: Address, now = Date.now()): Promise<DeviceRecord | undefined> {
+  /**
+   * Revokes a device: from then on its CONNECTs and readings are refused (authenticate and ingest read this
+   * cache), and its live session is closed by whoever listens to `revoked`. Says whether this call revoked
+   * it, so an admin API can tell a repeated request.
+   */
+  async revoke(address: Address, now = Date.now()): Promise<RevokeOutcome> {
+    const before = await this.store.getDevice(address);
+    if (!before) return { status: "unknown" };
+    if (before.revokedAt !== null) {
+      this.cache.set(address, before);
+      return { status: "already-revoked", device: before };
+    }
     const device = await this.store.revokeDevice(address, now);
-    if (!device) return undefined;
+    if (!device) return { status: "unknown" };
     this.cache.set(address, device);
+    // The store keeps the first revocation: another process may have revoked it between the two reads.
+    if (device.revokedAt !== now) return { status: "already-revoked", device };
     this.emit("revoked", device);
-    return device;
+    return { status: "revoked", device };
+  }
+
+  /**
+   * Replaces the key of device `from` by `publicKey` (compressed or uncompressed), as
+   * SealtrailDeviceRegistry.rotate does on chain: the new key is registered naming the old one, and the old
+   * one is revoked at the same instant (its session closed, its CONNECTs and readings refused from then on).
+   * The new key keeps the old label unless one is given.
+   */
+  async rotate(
+    from: Address,
+    publicKey: Uint8Array,
+    label?: string,
+    now = Date.now(),
+  ): Promise<RotateOutcome> {
+    const compressed = compressPublicKey(publicKey);
+    const address = addressFromPublicKey(compressed);
+    const old = this.cache.get(from) ?? (await this.store.getDevice(from));
+    const outcome = await this.store.rotateDevice({
+      from,
+      to: { address, publicKey: compressed, label: label ?? old?.label ?? "" },
+      at: now,
+    });
+    if (outcome.status === "rotated") {
+      this.cache.set(outcome.to.address, outcome.to);
+      this.cache.set(outcome.from.address, outcome.from);
+      this.emit("registered", outcome.to);
+      this.emit("revoked", outcome.from);
+    } else if (outcome.status !== "unknown") {
+      this.cache.set(outcome.device.address, outcome.device);
+    }
+    return outcome;
   }
 
   /** Marks a device that equivocated. */

@@ -16,7 +16,21 @@ export type DeviceRecord = {
   revokedAt: number | null;
   /** Set when the device equivocated (two messages with one seq). */
   flaggedAt: number | null;
+  /** The key this one replaced by a rotation, or null. */
+  rotatedFrom: Address | null;
+  /** The key that replaced this one by a rotation (this one is then revoked, at the same time), or null. */
+  rotatedTo: Address | null;
 };
+
+/** What happened to one rotation (the same checks, in the same order, as SealtrailDeviceRegistry.rotate). */
+export type RotateOutcome =
+  | { status: "rotated"; from: DeviceRecord; to: DeviceRecord }
+  /** The old key is not registered. */
+  | { status: "unknown" }
+  /** The new key is already registered (rotating a key to itself included). */
+  | { status: "already-registered"; device: DeviceRecord }
+  /** The old key is already revoked (or rotated). */
+  | { status: "revoked"; device: DeviceRecord };
 
 /** A verified message ready to be stored. */
 export type MessageRecord = {
@@ -34,6 +48,40 @@ export type MessageRecord = {
 };
 
 export type StoredMessage = MessageRecord & { batchId: number | null };
+
+/**
+ * The order of a message listing, and so the key a cursor resumes after:
+ * - `seq`: one device's messages by seq (the listing names a device);
+ * - `received`: by receive time, then arrival (a receive-time window is given);
+ * - `arrival`: by arrival number (otherwise).
+ */
+export type MessageOrder = "seq" | "received" | "arrival";
+
+/** A stored message with its arrival number, the tie-breaker of every listing order. */
+export type ListedMessage = StoredMessage & { arrival: number };
+
+/** The position after which a listing resumes: the last message of the previous page. */
+export type MessageKey = { seq: number; receivedAt: number; arrival: number };
+
+/** Filters of a message listing; every bound is inclusive, every filter narrows. */
+export type MessageQuery = {
+  device?: Address;
+  /** Device clock window (payload ts), ms. */
+  deviceTsFrom?: number;
+  deviceTsTo?: number;
+  /** Server receive-time window, ms. */
+  receivedFrom?: number;
+  receivedTo?: number;
+  batchId?: number;
+  /**
+   * Only messages whose summary anchor status over `targets` is `status`: `pending` while unbatched, else
+   * the furthest tier any target reached (`sealed` when none has a record), as the API reports it.
+   */
+  anchorStatus?: { status: AnchorStatus; targets: readonly AnchorTarget[] };
+  /** Resume after this message (its key in the listing's order). */
+  after?: MessageKey;
+  limit: number;
+};
 
 /** What happened to one insert. */
 export type InsertOutcome =
@@ -91,7 +139,14 @@ export interface Store {
   }): Promise<DeviceRecord>;
   getDevice(address: Address): Promise<DeviceRecord | undefined>;
   listDevices(): Promise<DeviceRecord[]>;
+  /** Revokes an active device; the record as it is after the call (an earlier revocation is kept). */
   revokeDevice(address: Address, at: number): Promise<DeviceRecord | undefined>;
+  /** Atomically registers `to` as the successor of `from` and revokes `from`, both at `at`. */
+  rotateDevice(rotation: {
+    from: Address;
+    to: { address: Address; publicKey: Uint8Array; label: string };
+    at: number;
+  }): Promise<RotateOutcome>;
   flagDevice(address: Address, at: number): Promise<void>;
 
   // Messages
@@ -103,6 +158,11 @@ export interface Store {
     device: Address,
     options?: { fromTs?: number; toTs?: number; limit?: number },
   ): Promise<StoredMessage[]>;
+  /**
+   * One page of messages across devices, filtered, in the order {@link MessageOrder} describes (given
+   * back, so a caller can build the cursor). Served from indexes: see sqlite/listMessages.ts.
+   */
+  listMessages(query: MessageQuery): Promise<{ order: MessageOrder; messages: ListedMessage[] }>;
   countMessages(): Promise<number>;
 
   // Batches

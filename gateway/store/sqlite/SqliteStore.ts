@@ -7,12 +7,25 @@ import type {
   BatchRecord,
   DeviceRecord,
   InsertOutcome,
+  ListedMessage,
+  MessageOrder,
+  MessageQuery,
   MessageRecord,
+  RotateOutcome,
   Store,
   StoredMessage,
 } from "../types.ts";
+import { listMessages } from "./listMessages.ts";
 import { MessageWriter } from "./MessageWriter.ts";
-import { SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
+import { rotateDevice } from "./rotateDevice.ts";
+import {
+  type DeviceRow,
+  deviceFromRow,
+  MESSAGE_WITH_BATCH,
+  type MessageRow,
+  messageFromRow,
+} from "./rows.ts";
+import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
 
 export type SqliteStoreOptions = {
   /** Longest a message waits for its group commit when no commit is under way, ms. */
@@ -27,30 +40,6 @@ export type SqliteStoreOptions = {
 };
 
 type Pending = { message: MessageRecord; resolve: (o: InsertOutcome) => void; reject: (e: unknown) => void };
-
-type MessageRow = {
-  id: Buffer;
-  device: string;
-  seq: number;
-  raw: Buffer;
-  device_ts: number;
-  received_at: number;
-  payload: string;
-  batch_id: number | null;
-};
-
-// A message's batch is found by range: the first batch whose last_n is at or after its n.
-const MESSAGE_WITH_BATCH = `SELECT m.*, (SELECT b.id FROM batches b WHERE b.last_n >= m.n AND b.first_n <= m.n ORDER BY b.last_n LIMIT 1) AS batch_id
-  FROM messages m`;
-
-type DeviceRow = {
-  address: string;
-  public_key: Buffer;
-  label: string;
-  registered_at: number;
-  revoked_at: number | null;
-  flagged_at: number | null;
-};
 
 type AnchorRow = {
   batch_id: number;
@@ -73,30 +62,6 @@ type AnchorRow = {
 };
 
 const toBuf = (hex: Hex) => Buffer.from(hexToBytes(hex));
-
-function deviceFromRow(r: DeviceRow): DeviceRecord {
-  return {
-    address: r.address as Address,
-    publicKey: new Uint8Array(r.public_key),
-    label: r.label,
-    registeredAt: r.registered_at,
-    revokedAt: r.revoked_at,
-    flaggedAt: r.flagged_at,
-  };
-}
-
-function messageFromRow(r: MessageRow): StoredMessage {
-  return {
-    messageId: bytesToHex(r.id),
-    device: r.device as Address,
-    seq: r.seq,
-    raw: new Uint8Array(r.raw),
-    deviceTs: r.device_ts,
-    receivedAt: r.received_at,
-    payloadJson: r.payload,
-    batchId: r.batch_id,
-  };
-}
 
 function anchorFromRow(r: AnchorRow): AnchorRecord {
   return {
@@ -179,8 +144,16 @@ export class SqliteStore implements Store {
         `store file has schema ${version}, this build knows ${SCHEMA_VERSION}`,
       );
     }
-    db.exec(SCHEMA_SQL);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    db.transaction(() => {
+      db.exec(SCHEMA_SQL);
+      // A file with no version is new (SCHEMA_SQL made it current); an older one is migrated step by step.
+      for (let v = version === 0 ? SCHEMA_VERSION + 1 : version + 1; v <= SCHEMA_VERSION; v++) {
+        const migration = MIGRATIONS[v];
+        invariant(migration !== undefined, `no migration to store schema ${v}`);
+        db.exec(migration);
+      }
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
     return new SqliteStore(db, options, path);
   }
 
@@ -215,6 +188,14 @@ export class SqliteStore implements Store {
       .prepare("UPDATE devices SET revoked_at = ? WHERE address = ? AND revoked_at IS NULL")
       .run(at, address);
     return this.getDevice(address);
+  }
+
+  async rotateDevice(rotation: {
+    from: Address;
+    to: { address: Address; publicKey: Uint8Array; label: string };
+    at: number;
+  }): Promise<RotateOutcome> {
+    return rotateDevice(this.db, rotation);
   }
 
   async flagDevice(address: Address, at: number): Promise<void> {
@@ -317,6 +298,10 @@ export class SqliteStore implements Store {
         options.limit ?? 10_000,
       ) as MessageRow[];
     return rows.map(messageFromRow);
+  }
+
+  async listMessages(query: MessageQuery): Promise<{ order: MessageOrder; messages: ListedMessage[] }> {
+    return listMessages(this.db, query);
   }
 
   async countMessages(): Promise<number> {

@@ -1,5 +1,8 @@
-/** SQLite schema, version 1. `user_version` records it; a newer file is refused rather than misread. */
-export const SCHEMA_VERSION = 1;
+/**
+ * SQLite schema, version 2. `user_version` records it; a newer file is refused rather than misread, an older
+ * one is brought up to date by {@link MIGRATIONS} when it is opened.
+ */
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS devices (
@@ -8,7 +11,11 @@ CREATE TABLE IF NOT EXISTS devices (
   label         TEXT NOT NULL,
   registered_at INTEGER NOT NULL,
   revoked_at    INTEGER,
-  flagged_at    INTEGER
+  flagged_at    INTEGER,
+  -- Key rotation, as in SealtrailDeviceRegistry.rotate: the new key names the old one and the old one,
+  -- revoked at the same instant, names its successor.
+  rotated_from  TEXT,
+  rotated_to    TEXT
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS messages (
@@ -22,6 +29,9 @@ CREATE TABLE IF NOT EXISTS messages (
   payload     TEXT NOT NULL,
   UNIQUE (device, seq)
 ) STRICT;
+-- Listing readings by receive time (GET /readings?receivedFrom=…) seeks here instead of scanning millions of
+-- rows. received_at grows with arrival, so each insert touches the rightmost page only.
+CREATE INDEX IF NOT EXISTS messages_received_at ON messages (received_at);
 
 -- A batch is the run of messages with first_n <= n <= last_n (arrival order): sealing one is a single
 -- INSERT whatever its size, and a message's batch is found by range.
@@ -60,3 +70,14 @@ CREATE TABLE IF NOT EXISTS meta (
   value TEXT NOT NULL
 ) STRICT;
 `;
+
+/**
+ * What brings a file of version `n - 1` to version `n`, keyed by `n`. A new file gets SCHEMA_SQL, which is
+ * already the latest version, and skips these.
+ */
+export const MIGRATIONS: Readonly<Record<number, string>> = {
+  2: `
+ALTER TABLE devices ADD COLUMN rotated_from TEXT;
+ALTER TABLE devices ADD COLUMN rotated_to TEXT;
+`,
+};

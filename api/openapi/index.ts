@@ -1,0 +1,1 @@
+export { loadOpenApiDocument, OPENAPI_DOCUMENT_URL, type OpenApiDocument } from "./loadOpenApiDocument.ts";

@@ -1,0 +1,45 @@
+import type Database from "better-sqlite3";
+import type { Address } from "#protocol";
+import type { RotateOutcome } from "../types.ts";
+import { type DeviceRow, deviceFromRow } from "./rows.ts";
+
+/**
+ * Replaces device key `from` by `to` in one transaction, mirroring SealtrailDeviceRegistry.rotate: `to` is
+ * registered naming `from`, `from` is revoked at the same instant naming `to`. The checks run in the
+ * contract's order: `to` must be new (so rotating a key to itself is "already registered"), then `from`
+ * must be registered and active. Nothing changes unless both hold.
+ */
+export function rotateDevice(
+  db: Database.Database,
+  rotation: { from: Address; to: { address: Address; publicKey: Uint8Array; label: string }; at: number },
+): RotateOutcome {
+  const get = db.prepare("SELECT * FROM devices WHERE address = ?");
+  return db
+    .transaction((): RotateOutcome => {
+      const existing = get.get(rotation.to.address) as DeviceRow | undefined;
+      if (existing) return { status: "already-registered", device: deviceFromRow(existing) };
+      const old = get.get(rotation.from) as DeviceRow | undefined;
+      if (!old) return { status: "unknown" };
+      if (old.revoked_at !== null) return { status: "revoked", device: deviceFromRow(old) };
+      db.prepare(
+        "INSERT INTO devices (address, public_key, label, registered_at, rotated_from) VALUES (?, ?, ?, ?, ?)",
+      ).run(
+        rotation.to.address,
+        Buffer.from(rotation.to.publicKey),
+        rotation.to.label,
+        rotation.at,
+        rotation.from,
+      );
+      db.prepare("UPDATE devices SET revoked_at = ?, rotated_to = ? WHERE address = ?").run(
+        rotation.at,
+        rotation.to.address,
+        rotation.from,
+      );
+      return {
+        status: "rotated",
+        from: deviceFromRow(get.get(rotation.from) as DeviceRow),
+        to: deviceFromRow(get.get(rotation.to.address) as DeviceRow),
+      };
+    })
+    .immediate();
+}
