@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { DeviceRegistry, SqliteStore } from "#gateway";
 import { API_PREFIX } from "./createApp.ts";
 import { type RunningApi, startApi } from "./startApi.ts";
-import { EXAMPLE_ADMIN_TOKEN } from "./testing/index.ts";
+import { EXAMPLE_ADMIN_TOKEN, checkedFetch as fetch } from "./testing/index.ts";
 
 // The route serves whatever file it is pointed at: here a small stand-in written by the test, so this
 // suite needs no build. (cli/verify.chain.test.ts runs the real built file on Node 20.)
