@@ -37,6 +37,8 @@ export default {
   // Jest's default of 5 s per test and per hook is too short on a loaded 2-vCPU CI machine. A hang
   // detector, not a speed requirement. (A global option: Jest ignores it inside a project.)
   testTimeout: 30_000,
+  // Ends a run that a leaked handle would otherwise keep alive (see the file). Global, like testTimeout.
+  globalTeardown: "<rootDir>/test/support/exitIfHung.js",
   projects: [
     {
       // Fast and in-process: pure code, and parts run on their own (a SQLite file in a temp folder, a

@@ -20,6 +20,7 @@ import {
   type Hex,
   hexToBytes,
   keccak256,
+  readingToJson,
   signReading,
 } from "#protocol";
 import { freePort } from "../../cli/demo/freePort.ts";
@@ -128,13 +129,8 @@ export async function addBatches(store: SqliteStore, batches: number, perBatch =
   for (let b = 0; b < batches; b++) {
     for (let i = 0; i < perBatch; i++) {
       seq++;
-      const { message, messageId } = signReading(device, {
-        v: 1,
-        seq,
-        ts: Date.now(),
-        prev,
-        m: { temp_c: seq },
-      });
+      const reading = { v: 1, seq, ts: Date.now(), prev, m: { temp_c: seq } } as const;
+      const { message, messageId } = signReading(device, reading);
       prev = hexToBytes(messageId, 32);
       await store.insertMessage({
         messageId,
@@ -143,7 +139,8 @@ export async function addBatches(store: SqliteStore, batches: number, perBatch =
         raw: message,
         deviceTs: Date.now(),
         receivedAt: Date.now(),
-        payloadJson: "{}",
+        // What the gateway stores: the bundle's informative reading must equal the signed one.
+        payloadJson: JSON.stringify(readingToJson(reading)),
       });
     }
     await sealPendingBatch({ store, builder, maxSize: perBatch, maxAgeMs: 0, now: Date.now });

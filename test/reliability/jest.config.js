@@ -8,5 +8,7 @@ export default {
   ...unit,
   rootDir: "../..",
   displayName: "reliability",
+  testTimeout: base.testTimeout,
+  globalTeardown: base.globalTeardown,
   testMatch: ["<rootDir>/test/reliability/**/*.test.ts"],
 };

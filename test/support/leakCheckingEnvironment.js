@@ -31,6 +31,13 @@ export default class LeakCheckingEnvironment extends TestEnvironment {
     this.testPath = context.testPath;
   }
 
+  /** A failed test often leaves what it opened behind (its cleanup never ran): its own failure says why. */
+  handleTestEvent(event) {
+    if ((event.name === "test_done" && event.test.errors.length > 0) || event.name === "hook_failure") {
+      this.someTestFailed = true;
+    }
+  }
+
   async setup() {
     await super.setup();
     this.before = countByKind();
@@ -50,6 +57,8 @@ export default class LeakCheckingEnvironment extends TestEnvironment {
       for (const handle of process._getActiveHandles()) {
         if (!this.handlesBefore.has(handle)) handle.unref?.();
       }
+      // Reported as a failure of its own only when every test passed: otherwise it would hide theirs.
+      if (this.someTestFailed) return;
       throw new Error(
         `${this.testPath} left running after its last test: ${leaks.join(", ")}. Close what the file opens (servers, sockets, child processes, workers, timers) in afterAll/afterEach.`,
       );
