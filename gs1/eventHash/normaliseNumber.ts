@@ -11,13 +11,36 @@ const PY_FLOAT = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[
  */
 export function normaliseNumber(text: string): string {
   const first = text.charCodeAt(0);
-  // Fast refusal: a number starts with a digit, a sign or a dot.
-  if (!((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46)) return text;
-  if (!PY_FLOAT.test(text)) return text;
-  const value = Number(text.replaceAll("_", ""));
+  // Fast refusal: a number starts with a digit, a sign or a dot (or, for Python, any Unicode digit).
+  if (!((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46 || first > 127))
+    return text;
+  const ascii = first > 127 || /[^\x00-\x7f]/.test(text) ? asciiDigits(text) : text;
+  if (!PY_FLOAT.test(ascii)) return text;
+  const value = Number(ascii.replaceAll("_", ""));
   if (!Number.isFinite(value)) return text;
   if (Number.isInteger(value)) return BigInt(value).toString();
   return pythonFloatRepr(value);
+}
+
+const DECIMAL_DIGIT = /^\p{Nd}$/u;
+
+/**
+ * Python's float() reads any Unicode decimal digit ("١٢" is 12). Unicode lays each script's digits out as
+ * runs of ten, zero first, so a digit's value is its distance from the start of its run, modulo 10.
+ */
+function asciiDigits(text: string): string {
+  let out = "";
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (code < 128 || !DECIMAL_DIGIT.test(char)) {
+      out += char;
+      continue;
+    }
+    let start = code;
+    while (DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start--;
+    out += String((code - start) % 10);
+  }
+  return out;
 }
 
 /** Python's repr of a non-integral finite float: JavaScript's shortest digits, Python's exponent rule. */
