@@ -14,7 +14,7 @@ export function normaliseNumber(text: string): string {
   // Fast refusal: a number starts with a digit, a sign or a dot (or, for Python, any Unicode digit).
   if (!((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46 || first > 127))
     return text;
-  const ascii = first > 127 || /[^\x00-\x7f]/.test(text) ? asciiDigits(text) : text;
+  const ascii = first > 127 || NON_ASCII.test(text) ? asciiDigits(text) : text;
   if (!PY_FLOAT.test(ascii)) return text;
   const value = Number(ascii.replaceAll("_", ""));
   if (!Number.isFinite(value)) return text;
@@ -23,6 +23,7 @@ export function normaliseNumber(text: string): string {
 }
 
 const DECIMAL_DIGIT = /^\p{Nd}$/u;
+const NON_ASCII = /[^\p{ASCII}]/u;
 
 /**
  * Python's float() reads any Unicode decimal digit ("١٢" is 12). Unicode lays each script's digits out as
