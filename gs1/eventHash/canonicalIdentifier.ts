@@ -39,15 +39,21 @@ function splitChars(max: number, chars: string): string {
   return `(?:${parts.map((p) => `(?:${p})`).join("|")})`;
 }
 
+const ENCODED: Readonly<Record<string, string>> = {
+  "!": "%21",
+  "(": "%28",
+  ")": "%29",
+  "*": "%2A",
+  "+": "%2B",
+  ",": "%2C",
+  ":": "%3A",
+};
+const TO_ENCODE = /[!()*+,:]/g;
+
+/** The reference's percent-encoding of values from EPC URNs (which escape " % & / < > ? themselves). */
 function encode(value: string): string {
-  return value
-    .replaceAll("!", "%21")
-    .replaceAll("(", "%28")
-    .replaceAll(")", "%29")
-    .replaceAll("*", "%2A")
-    .replaceAll("+", "%2B")
-    .replaceAll(",", "%2C")
-    .replaceAll(":", "%3A");
+  TO_ENCODE.lastIndex = 0;
+  return TO_ENCODE.test(value) ? value.replace(TO_ENCODE, (c) => ENCODED[c]!) : value;
 }
 
 const withCheck = (digits: string): string => digits + gs1CheckDigit(digits);
@@ -249,6 +255,8 @@ const KEY_AIS =
 const DIGITAL_LINK = new RegExp(
   `^https?:(\\/\\/((([^\\/?#]*)@)?([^\\/?#:]*)(:([^\\/?#]*))?))?((([^?#]*)(\\/(${KEY_AIS})\\/)(\\d{4}[^\\/]+)(\\/[^/]+\\/[^/]+)?[/]?(\\?([^?\\n]*))?(#([^\\n]*))?)|(\\/[A-Za-z_-]{10}$))`,
 );
+const ANY_SHORT_NAME =
+  /\/(?:gtin|itip|cpid|gln|party|gsrnp|gsrn|gcn|sscc|gdti|ginc|gsin|grai|giai|cpv|lot|ser)\//;
 const SHORT_NAMES: readonly [string, string][] = [
   ["/gtin/", "/01/"],
   ["/itip/", "/8006/"],
@@ -323,7 +331,7 @@ function canonicalDigitalLink(input: string): string | undefined {
   let uri = input;
   const query = uri.indexOf("?");
   if (query >= 0) uri = uri.slice(0, query);
-  for (const [name, ai] of SHORT_NAMES) uri = uri.replaceAll(name, ai);
+  if (ANY_SHORT_NAME.test(uri)) for (const [name, ai] of SHORT_NAMES) uri = uri.replaceAll(name, ai);
   if (!ON_GS1.test(uri)) {
     for (const key of PRIMARY_SEARCH) {
       const at = uri.indexOf(key);

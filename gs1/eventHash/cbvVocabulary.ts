@@ -257,11 +257,12 @@ const FIELDS: ReadonlyMap<string, Vocabulary> = new Map([
  * @example expandVocabularyTerm("", "bizStep", "shipping") // "https://ref.gs1.org/cbv/BizStep-shipping"
  */
 export function expandVocabularyTerm(parent: string, field: string, value: string): string {
+  // Most fields are not vocabulary-typed: look at the field name before building the key.
+  if (!VOCABULARY_FIELD_NAMES.has(field)) return value;
   const vocabulary = FIELDS.get(`${parent}/${field}`);
   return vocabulary?.terms.has(value) ? vocabulary.base + value : value;
 }
 
-/** True when `field` under `parent` is vocabulary-typed (its values may be bare terms). */
-export function isVocabularyField(parent: string, field: string): boolean {
-  return FIELDS.has(`${parent}/${field}`);
-}
+const VOCABULARY_FIELD_NAMES: ReadonlySet<string> = new Set(
+  [...FIELDS.keys()].map((k) => k.slice(k.indexOf("/") + 1)),
+);

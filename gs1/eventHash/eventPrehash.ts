@@ -24,11 +24,27 @@ function isTimeField(name: string): boolean {
   return lower.includes("time") && !lower.includes("offset");
 }
 
+type OrderIndex = { readonly position: ReadonlyMap<string, number>; readonly isTime: readonly boolean[] };
+const ORDER_INDEX = new WeakMap<PropertyOrder, OrderIndex>();
+
+function indexOrder(order: PropertyOrder): OrderIndex {
+  let index = ORDER_INDEX.get(order);
+  if (index === undefined) {
+    index = {
+      position: new Map(order.map(([name], i) => [name, i])),
+      isTime: order.map(([name]) => isTimeField(name)),
+    };
+    ORDER_INDEX.set(order, index);
+  }
+  return index;
+}
+
 /**
  * Writes the fields of `order` found in `children`, in that order, each field's occurrences sorted, and
- * returns the nodes left over: those not named in `order`, and those whose own children were not all
- * written (a field under readPoint that is neither its id nor an extension, say). Below the event level,
- * extension fields (`{namespace}name`) are written right after their parent's ordered fields.
+ * returns the nodes left over, in their original order: those not named in `order`, and those whose own
+ * children were not all written (a field under readPoint that is neither its id nor an extension, say).
+ * Below the event level, extension fields (`{namespace}name`) are written right after their parent's
+ * ordered fields.
  */
 function writeOrdered(children: HashNode[], order: PropertyOrder): { text: string; rest: HashNode[] } {
   let rest = children;
@@ -41,31 +57,46 @@ function writeOrdered(children: HashNode[], order: PropertyOrder): { text: strin
     extensions = children.filter((c) => c.name.includes("{") && c.name.includes("/}"));
     if (extensions.length > 0) rest = children.filter((c) => !extensions.includes(c));
   }
-  let text = "";
-  for (const [name, subOrder] of order) {
-    let values: string[] | undefined;
-    let remaining: HashNode[] | undefined;
-    for (const node of rest) {
-      if (node.name !== name) {
-        remaining?.push(node);
-        continue;
-      }
-      remaining ??= rest.slice(0, rest.indexOf(node));
-      const below = subOrder ? writeOrdered(node.children, subOrder) : { text: "", rest: node.children };
-      let value = stripWhitespace(node.value);
-      if (value !== "") value = `=${isTimeField(name) ? normaliseTimestamp(value) : canonicalValue(value)}`;
-      if (value !== "" || below.text !== "") {
-        values ??= [];
-        values.push(name + value + below.text);
-      }
-      // A node is used up when all below it was written; otherwise what is left is written with the rest.
-      if (below.rest.length > 0) remaining.push({ name: node.name, value: node.value, children: below.rest });
+  const { position, isTime } = indexOrder(order);
+  const byField: (HashNode[] | undefined)[] = [];
+  let ordered = 0;
+  for (const node of rest) {
+    const at = position.get(node.name);
+    if (at === undefined) continue;
+    let nodes = byField[at];
+    if (nodes === undefined) {
+      nodes = [];
+      byField[at] = nodes;
     }
-    if (remaining) rest = remaining;
-    if (values) {
+    nodes.push(node);
+    ordered++;
+  }
+  let text = "";
+  if (ordered > 0) {
+    // What becomes of each written node: used up (null) or left with the children not written.
+    const outcome = new Map<HashNode, HashNode | null>();
+    for (let at = 0; at < byField.length; at++) {
+      const nodes = byField[at];
+      if (nodes === undefined) continue;
+      const [name, subOrder] = order[at]!;
+      const values: string[] = [];
+      for (const node of nodes) {
+        const below = subOrder ? writeOrdered(node.children, subOrder) : { text: "", rest: node.children };
+        let value = stripWhitespace(node.value);
+        if (value !== "") value = `=${isTime[at] ? normaliseTimestamp(value) : canonicalValue(value)}`;
+        if (value !== "" || below.text !== "") values.push(name + value + below.text);
+        outcome.set(node, below.rest.length > 0 ? { name, value: node.value, children: below.rest } : null);
+      }
       sortByCodePoint(values);
       text += values.join("");
     }
+    const remaining: HashNode[] = [];
+    for (const node of rest) {
+      const after = outcome.get(node);
+      if (after === undefined) remaining.push(node);
+      else if (after !== null) remaining.push(after);
+    }
+    rest = remaining;
   }
   if (extensions.length > 0) text += writeGeneric(extensions);
   return { text, rest };

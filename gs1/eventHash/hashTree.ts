@@ -1,4 +1,4 @@
-import { expandVocabularyTerm, isVocabularyField } from "./cbvVocabulary.ts";
+import { expandVocabularyTerm } from "./cbvVocabulary.ts";
 
 /**
  * An event as the hash algorithm sees it: a tree of (name, value, children), the data model of the
@@ -157,8 +157,7 @@ function convertValue(
   }
   let text = scalarText(value);
   if (typeof value === "string") {
-    if (isVocabularyField(parent, key)) text = expandVocabularyTerm(parent, key, text);
-    text = expandValue(text, context);
+    text = expandValue(expandVocabularyTerm(parent, key, text), context);
   }
   return { name: memberName(name, false), value: text, children: [] };
 }
