@@ -4,7 +4,7 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 
 /**
  * Percent-encodes a value for a GS1 Digital Link path segment or query value: every character other than the
- * RFC 3986 unreserved ones (letters, digits, - . _ ~) as %XX with upper-case hex. Set 82 holds 20 characters
+ * RFC 3986 unreserved ones (letters, digits, - . _ ~) as %XX with upper-case hex. Set 82 holds 17 characters
  * outside that set (! " % & ' ( ) * + , / : ; < = > ?), several of which would otherwise end a segment or
  * the path. Encoding them all, rather than the minimum, makes one canonical URI per key.
  * @example encodeDigitalLinkValue("AB/12(3)") // "AB%2F12%283%29"
