@@ -98,7 +98,7 @@ describe("CBV 2.0 event hash ID", () => {
     expect(eventHashId(events[0]!, options)).toBe(EVENT_HASH);
   });
 
-  it("refuses what is not an event or an EPCIS document", () => {
+  it("refuses what is not an event or an EPCIS document, and events nested too deep for the stack", () => {
     const code = (fn: () => unknown) => {
       try {
         fn();
@@ -111,6 +111,14 @@ describe("CBV 2.0 event hash ID", () => {
     expect(code(() => eventPrehash({ type: 5 }))).toBe("INVALID_EPCIS_EVENT");
     expect(code(() => eventsOfEpcisDocument({ epcisBody: { eventList: [1] } }))).toBe("INVALID_EPCIS_EVENT");
     expect(code(() => eventsOfEpcisDocument("{}"))).toBe("INVALID_EPCIS_EVENT");
+    const nest = (levels: number) => {
+      let value: unknown = "x";
+      for (let i = 0; i < levels; i++) value = { "ex:a": value };
+      return { type: "ObjectEvent", action: "OBSERVE", "ex:deep": value };
+    };
+    expect(code(() => eventPrehash(nest(64)))).toBe("accepted");
+    expect(code(() => eventPrehash(nest(65)))).toBe("INVALID_EPCIS_EVENT");
+    expect(code(() => eventPrehash(nest(100_000)))).toBe("INVALID_EPCIS_EVENT");
   });
 });
 

@@ -1,3 +1,4 @@
+import { Gs1ErrorCode, refuse } from "../errors.ts";
 import { expandVocabularyTerm } from "./cbvVocabulary.ts";
 
 /**
@@ -23,6 +24,13 @@ export const EPCIS_CONTEXT_PREFIXES: Readonly<Record<string, string>> = {
   xsd: "http://www.w3.org/2001/XMLSchema#",
   dcterms: "http://purl.org/dc/terms/",
 };
+
+/**
+ * Most levels of objects and arrays accepted below an event. Standard events nest about six levels
+ * (sensorElementList → sensorElement → sensorReport → field); the limit leaves room for extensions while
+ * keeping hostile input from exhausting the stack of the recursive writers.
+ */
+export const MAX_EVENT_DEPTH = 64;
 
 export type TreeContext = {
   /** Prefix → namespace IRI declared by the document (checked before the EPCIS context's). */
@@ -141,13 +149,22 @@ function convertValue(
   value: unknown,
   parent: string,
   context: TreeContext,
+  depth: number,
 ): HashNode {
+  if (typeof value === "object" && value !== null && depth >= MAX_EVENT_DEPTH) {
+    refuse(
+      Gs1ErrorCode.InvalidEpcisEvent,
+      `an event nests deeper than ${MAX_EVENT_DEPTH} levels`,
+      "Sealtrail limit on EPCIS event nesting",
+      key,
+    );
+  }
   if (Array.isArray(value)) {
-    const members = value.map((v) => convertValue("", "", v, key, context));
+    const members = value.map((v) => convertValue("", "", v, key, context, depth + 1));
     return { name: memberName(name, members.length > 0), value: "", children: regroup(members) };
   }
   if (typeof value === "object" && value !== null) {
-    const children = convertObject(value as Record<string, unknown>, key, context, false);
+    const children = convertObject(value as Record<string, unknown>, key, context, false, depth + 1);
     const text = (value as Record<string, unknown>)["#text"];
     return {
       name: memberName(name, children.length > 0),
@@ -167,6 +184,7 @@ function convertObject(
   field: string,
   context: TreeContext,
   isEvent: boolean,
+  depth: number,
 ): HashNode[] {
   const children: HashNode[] = [];
   for (const key in object) {
@@ -176,9 +194,9 @@ function convertObject(
     const value = object[key];
     const name = expandKey(key, context);
     if (Array.isArray(value)) {
-      for (const member of value) children.push(convertValue(name, key, member, field, context));
+      for (const member of value) children.push(convertValue(name, key, member, field, context, depth));
     } else {
-      children.push(convertValue(name, key, value, field, context));
+      children.push(convertValue(name, key, value, field, context, depth));
     }
   }
   return regroup(children);
@@ -191,5 +209,5 @@ function convertObject(
  *   // [{ name: "type", value: "ObjectEvent", ... }, { name: "bizStep", value: "https://ref.gs1.org/cbv/BizStep-shipping", ... }]
  */
 export function eventHashTree(event: Record<string, unknown>, context: TreeContext): HashNode[] {
-  return convertObject(event, "", context, true);
+  return convertObject(event, "", context, true, 0);
 }
