@@ -4,6 +4,7 @@ import type { GatewayMetrics } from "../metrics.ts";
 import type { AnchorRecord, AnchorTarget, BatchRecord, Store } from "../store/types.ts";
 import type { AnchorChain, AnchorEvent, Fees } from "./chain.ts";
 import { bumpedFees, type FeePolicy, initialFees } from "./feePolicy.ts";
+import { gasLimitOfRawTx } from "./gasLimitOfRawTx.ts";
 import { genesisMetaKey } from "./genesisMetaKey.ts";
 
 /** Points where tests inject a crash (e.g. `process.kill(process.pid, "SIGKILL")`). */
@@ -224,10 +225,13 @@ export class Anchorer {
       }
       return;
     }
+    // The same roots under the same nonce need the same gas: a replacement never signs less than the
+    // transaction it replaces (the node's estimate may count that transaction as already mined).
     const tx = await chain.prepareAnchor(
       anchors.map((a) => a.root),
       first.nonce!,
       fees,
+      first.rawTx ? { minGasLimit: gasLimitOfRawTx(first.rawTx) } : {},
     );
     for (const a of anchors) {
       await store.putAnchor(this.target, a.batchId, {
@@ -248,6 +252,7 @@ export class Anchorer {
         replaced: txHash,
         txHash: tx.txHash,
         maxFeePerGas: tx.fees.maxFeePerGas.toString(),
+        gasLimit: tx.gasLimit.toString(),
       },
       "stuck anchor transaction replaced with a higher fee",
     );
@@ -338,7 +343,13 @@ export class Anchorer {
     await chain.broadcast(tx.rawTx);
     faults?.afterBroadcast?.();
     logger.info(
-      { chainId: this.target.chainId, roots: toSend.length, txHash: tx.txHash, nonce },
+      {
+        chainId: this.target.chainId,
+        roots: toSend.length,
+        txHash: tx.txHash,
+        nonce,
+        gasLimit: tx.gasLimit.toString(),
+      },
       "anchor transaction sent",
     );
   }
