@@ -24,5 +24,7 @@ export const settingRegistry = z.registry<SettingMeta>();
  * @example maxMessageBytes: setting(z.coerce.number().int().default(4096), "Largest accepted reading, bytes", { env: "SEALTRAIL_MAX_MESSAGE_BYTES" })
  */
 export function setting<T extends z.ZodType>(schema: T, doc: string, meta: SettingMeta): T {
-  return schema.describe(doc).register(settingRegistry, meta);
+  const described = schema.describe(doc) as T;
+  settingRegistry.add(described as z.ZodType, meta);
+  return described;
 }

@@ -33,9 +33,10 @@ export type AnchorerOptions = {
   /**
    * When the chain's genesis changes (a local chain restarted): "halt" alerts and stops anchoring on the
    * target (production: never a silent redeploy); a `redeploy` function deploys the contract again and
-   * every root is re-anchored there (demo).
+   * every root is re-anchored there (demo). It is given the target and may answer "halt" for one it cannot
+   * redeploy (the demo redeploys its own local chain only, not a configured remote target).
    */
-  onGenesisChange: "halt" | { redeploy: () => Promise<Address> };
+  onGenesisChange: "halt" | { redeploy: (target: AnchorTarget) => Promise<Address | "halt"> };
   faults?: AnchorFaults;
   now?: () => number;
 };
@@ -124,7 +125,9 @@ export class Anchorer {
     if (known === genesis) return;
     if (known !== undefined) {
       const old = this.target;
-      if (this.o.onGenesisChange === "halt") {
+      const redeployed =
+        this.o.onGenesisChange === "halt" ? "halt" : await this.o.onGenesisChange.redeploy(old);
+      if (redeployed === "halt") {
         this.halted = true;
         this.o.metrics.anchorErrors.inc({ chain_id: String(old.chainId) });
         logger.error(
@@ -133,7 +136,7 @@ export class Anchorer {
         );
         return;
       }
-      const contract = await this.o.onGenesisChange.redeploy();
+      const contract = redeployed;
       chain.setContract(contract);
       const forgotten = await store.resetAnchors(old);
       logger.warn(
