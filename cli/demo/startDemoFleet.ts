@@ -1,8 +1,8 @@
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
-import { formatSummaryLine, httpRegistrar, loadScenarioFile, startFleet } from "#sim";
 import type { SealtrailConfig } from "#config";
+import { formatSummaryLine, httpRegistrar, loadScenarioFile, startFleet } from "#sim";
 import type { Stack } from "./startStack.ts";
 
 export const COLD_CHAIN_SCENARIO = fileURLToPath(

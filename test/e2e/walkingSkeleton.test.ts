@@ -15,9 +15,9 @@ import {
   signConnectToken,
   signReading,
 } from "#protocol";
+import { demoConfigFromEnv } from "../../cli/demo/demoConfig.ts";
 import { type Stack, startStack } from "../../cli/demo/startStack.ts";
 import { runNode } from "./runNode.ts";
-import { demoConfigFromEnv } from "../../cli/demo/demoConfig.ts";
 import { portEnv, type StackPorts, startStackOnFreePorts } from "./startStackOnFreePorts.ts";
 
 jest.setTimeout(180_000);
