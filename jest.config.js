@@ -21,6 +21,7 @@ const common = {
     "^#cli$": "<rootDir>/cli/index.ts",
     "^#provenance$": "<rootDir>/provenance/index.ts",
     "^#test-support$": "<rootDir>/test/support/index.ts",
+    "^#config$": "<rootDir>/config/index.ts",
   },
   // Fails a file that leaves a server, socket, child process, worker or timer behind (no --forceExit).
   testEnvironment: "<rootDir>/test/support/leakCheckingEnvironment.js",
@@ -48,6 +49,7 @@ export default {
       displayName: "unit",
       testMatch: [
         "<rootDir>/protocol/**/*.test.ts",
+        "<rootDir>/config/**/*.test.ts",
         "<rootDir>/gs1/**/*.test.ts",
         "<rootDir>/provenance/**/*.test.ts",
         "<rootDir>/gateway/**/*.test.ts",

@@ -9,6 +9,10 @@ import { type CliIo, type CommandRun, ExitCode } from "./io.ts";
  * Specifiers are plain strings so a command's dependencies (the gateway, Hardhat) load only for it.
  */
 export const COMMANDS: Readonly<Record<string, { module: string; summary: string }>> = {
+  config: {
+    module: "./commands/config.ts",
+    summary: "print the effective configuration (secrets redacted) or say which key is invalid",
+  },
   demo: {
     module: "./commands/demo.ts",
     summary: "run the whole system locally: chain, gateway, API, simulated fleet",

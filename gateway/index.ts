@@ -1,7 +1,15 @@
 // Public API of gateway/.
 
 export { Anchorer, type AnchorerOptions, type AnchorFaults } from "./anchoring/anchorer.ts";
-export type { AnchorChain, AnchorEvent, AnchorReceipt, Fees, PreparedAnchorTx } from "./anchoring/chain.ts";
+export { anchoringOptions, gweiToWei } from "./anchoring/anchoringOptions.ts";
+export type {
+  AnchorChain,
+  AnchorEvent,
+  AnchorReceipt,
+  Fees,
+  PrepareAnchorOptions,
+  PreparedAnchorTx,
+} from "./anchoring/chain.ts";
 export { ANCHOR_ABI, EthersAnchorChain } from "./anchoring/ethersAnchorChain.ts";
 export { bumpedFees, type FeePolicy, initialFees } from "./anchoring/feePolicy.ts";
 export { genesisMetaKey } from "./anchoring/genesisMetaKey.ts";

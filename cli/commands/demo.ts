@@ -1,16 +1,20 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
 import pino, { type Logger } from "pino";
+import type { SealtrailConfig } from "#config";
 import { demoConfigFromEnv } from "../demo/demoConfig.ts";
 import { type DemoFleet, startDemoFleet } from "../demo/startDemoFleet.ts";
 import { type Stack, startStack } from "../demo/startStack.ts";
 import { type CliIo, ExitCode } from "../io.ts";
 
-const HELP = `usage: sealtrail demo
+const HELP = `usage: sealtrail demo [--config <file>]
 
 Starts the whole system on this machine: a local OP-stack L2 (hardhat node --chain-type op) with the
 contracts deployed, the gateway (embedded MQTT broker, SQLite store, batcher, anchorer), the API, and a
 simulated cold-chain fleet. Ctrl-C (or SIGTERM) stops everything it started, prints "Stopped." and exits 0,
-also during the start. Configuration comes from SEALTRAIL_* environment
-variables (see README.md).
+also during the start. Configuration comes from SEALTRAIL_* environment variables over an optional JSON or
+YAML file (--config, or SEALTRAIL_CONFIG); every key is listed in docs/configuration.md, and
+'sealtrail config --demo' prints what the demo would use.
 `;
 
 /**
@@ -19,12 +23,25 @@ variables (see README.md).
  * itself; a SIGTERM to this process alone (a service manager, `kill`) stops the node through stack.stop().
  */
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    io.stdout.write(HELP);
-    return ExitCode.Ok;
+  let file: string | undefined;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { help: { type: "boolean", short: "h" }, config: { type: "string" } },
+      strict: true,
+    });
+    if (values.help) {
+      io.stdout.write(HELP);
+      return ExitCode.Ok;
+    }
+    file = values.config;
+  } catch (error) {
+    io.stderr.write(`sealtrail demo: ${(error as Error).message}\n\n${HELP}`);
+    return ExitCode.Usage;
   }
-  const config = demoConfigFromEnv(process.env);
-  const logger = pino({ level: config.SEALTRAIL_LOG_LEVEL, base: null });
+  // Validated before anything starts: a bad value stops here, naming the key and its variable.
+  const { config } = demoConfigFromEnv(process.env, file);
+  const logger = pino({ level: config.common.logLevel, base: null });
   // Listening from the first moment: a signal during the start (building contracts, starting the node)
   // stops what was started so far, instead of Node's default of dying on the spot without a word.
   // Repeated signals (Ctrl-C pressed twice) do not cut the stop short.
@@ -45,28 +62,16 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function runDemo(
-  config: ReturnType<typeof demoConfigFromEnv>,
+  config: SealtrailConfig,
   logger: Logger,
   io: CliIo,
   signal: AbortSignal,
 ): Promise<number> {
-  io.stdout.write(`Starting Sealtrail (data dir ${config.dataDir}) …\n`);
+  io.stdout.write(`Starting Sealtrail (data dir ${resolve(config.common.dataDir)}) …\n`);
   let stack: Stack;
   let fleet: DemoFleet | undefined;
   try {
-    stack = await startStack({
-      dataDir: config.dataDir,
-      host: config.SEALTRAIL_HOST,
-      httpPort: config.SEALTRAIL_HTTP_PORT,
-      mqttPort: config.SEALTRAIL_MQTT_PORT,
-      rpcPort: config.SEALTRAIL_RPC_PORT,
-      adminToken: config.SEALTRAIL_ADMIN_TOKEN,
-      batchMaxSize: config.SEALTRAIL_BATCH_MAX_SIZE,
-      batchMaxAgeMs: config.SEALTRAIL_BATCH_MAX_AGE_MS,
-      finalityDepth: config.SEALTRAIL_FINALITY_DEPTH,
-      logger,
-      signal,
-    });
+    stack = await startStack({ config, logger, signal });
   } catch (error) {
     // Stopped while starting: startStack has stopped what it started. Whatever failed meanwhile (the
     // Hardhat node, signalled with us, exits before its RPC answers) is the stop, not a failure.
@@ -75,7 +80,7 @@ async function runDemo(
     return ExitCode.Ok;
   }
   try {
-    if (config.SEALTRAIL_SIM === "on" && !signal.aborted) fleet = await startDemoFleet(stack, config, logger);
+    if (config.sim.enabled === "on" && !signal.aborted) fleet = await startDemoFleet(stack, config, logger);
   } catch (error) {
     await stack.stop();
     if (!signal.aborted) throw error;

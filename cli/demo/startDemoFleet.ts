@@ -1,8 +1,8 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
+import type { SealtrailConfig } from "#config";
 import { formatSummaryLine, httpRegistrar, loadScenarioFile, startFleet } from "#sim";
-import type { DemoConfig } from "./demoConfig.ts";
 import type { Stack } from "./startStack.ts";
 
 export const COLD_CHAIN_SCENARIO = fileURLToPath(
@@ -18,15 +18,15 @@ export type DemoFleet = { description: string; stop(): Promise<void> };
  */
 export async function startDemoFleet(
   stack: Stack,
-  config: DemoConfig & { dataDir: string },
+  config: SealtrailConfig,
   logger: Logger,
 ): Promise<DemoFleet> {
-  const path = config.SEALTRAIL_SIM_SCENARIO ?? COLD_CHAIN_SCENARIO;
+  const path = config.sim.scenario ?? COLD_CHAIN_SCENARIO;
   const scenario = await loadScenarioFile(path);
   const fleet = await startFleet({
     scenario,
     mqttUrl: stack.mqttUrl,
-    dataDir: join(config.dataDir, "devices"),
+    dataDir: join(resolve(config.common.dataDir), "devices"),
     register: httpRegistrar({ apiUrl: stack.apiUrl, adminToken: stack.adminToken }),
     logger: logger.child({ component: "sim" }),
   });

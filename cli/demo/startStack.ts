@@ -1,10 +1,11 @@
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { JsonRpcProvider, parseEther, Wallet } from "ethers";
 import pino, { type Logger } from "pino";
 import { type RunningApi, startApi } from "#api";
+import type { SealtrailConfig } from "#config";
 import { deploySealtrail } from "#contracts";
-import { EthersAnchorChain, Gateway, metricsHandler, parseGatewayConfig, SqliteStore } from "#gateway";
+import { anchoringOptions, EthersAnchorChain, Gateway, metricsHandler, SqliteStore } from "#gateway";
 import { type Address, normalizeAddress } from "#protocol";
 import { buildContracts } from "./buildContracts.ts";
 import { readOrCreateSecret } from "./secrets.ts";
@@ -17,17 +18,11 @@ import { type LocalChain, startLocalChain } from "./startLocalChain.ts";
 export const HARDHAT_PUBLIC_TEST_KEY_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 export type StackOptions = {
-  dataDir: string;
-  host?: string;
-  httpPort: number;
-  mqttPort: number;
-  rpcPort: number;
-  /** When unset, a token is generated once and kept in `<dataDir>/admin-token`. */
-  adminToken?: string | undefined;
-  batchMaxSize?: number;
-  batchMaxAgeMs?: number;
-  finalityDepth?: number;
-  intervalMiningMs?: number;
+  /**
+   * The effective configuration (loadConfig with the demo profile): every key takes effect, the gateway's
+   * whole section included. `common.dataDir` is read from the working directory when relative.
+   */
+  config: SealtrailConfig;
   logger?: Logger;
   /**
    * A stop requested while the stack starts (Ctrl-C during the start): whatever was started is stopped
@@ -61,15 +56,18 @@ export type Stack = {
  * anchorer re-anchor every root there.
  */
 export async function startStack(o: StackOptions): Promise<Stack> {
-  const host = o.host ?? "127.0.0.1";
+  const { config } = o;
+  const host = config.demo.host;
+  const dataDir = resolve(config.common.dataDir);
   const logger = o.logger ?? pino({ level: "silent" });
-  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
-  const adminTokenFile = join(o.dataDir, "admin-token");
-  const admin = o.adminToken ? { value: o.adminToken, created: false } : readOrCreateSecret(adminTokenFile);
-  const anchorerKey = readOrCreateSecret(
-    join(o.dataDir, "anchorer.key"),
-    () => Wallet.createRandom().privateKey,
-  ).value;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const adminTokenFile = join(dataDir, "admin-token");
+  const admin = config.api.adminToken
+    ? { value: config.api.adminToken, created: false }
+    : readOrCreateSecret(adminTokenFile);
+  const anchorerKey =
+    config.anchoring.anchorerKey ??
+    readOrCreateSecret(join(dataDir, "anchorer.key"), () => Wallet.createRandom().privateKey).value;
 
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -81,8 +79,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     await buildContracts(signal);
     const chain: LocalChain = await startLocalChain({
       host,
-      port: o.rpcPort,
-      intervalMiningMs: o.intervalMiningMs ?? 1000,
+      port: config.demo.rpcPort,
+      intervalMiningMs: config.demo.blockIntervalMs,
       ...(signal ? { signal } : {}),
     });
     stops.push(chain.stop);
@@ -110,31 +108,40 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const deployed = await deploy();
     signal?.throwIfAborted();
 
-    const store = SqliteStore.open(join(o.dataDir, "sealtrail.db"));
+    const store = SqliteStore.open(join(dataDir, "sealtrail.db"));
     stops.push(() => store.close());
+    const local = new EthersAnchorChain({
+      provider,
+      wallet: anchorer,
+      chainId: chain.chainId,
+      contract: deployed,
+    });
+    // Configured targets are anchored on besides the local chain, each through its own endpoint.
+    const remote = config.anchoring.targets.map((t) => {
+      const targetProvider = new JsonRpcProvider(t.rpcUrl, t.chainId, {
+        staticNetwork: true,
+        cacheTimeout: -1,
+      });
+      stops.push(async () => targetProvider.destroy());
+      return new EthersAnchorChain({
+        provider: targetProvider,
+        wallet: new Wallet(anchorerKey),
+        chainId: t.chainId,
+        contract: t.contract,
+        fromBlock: t.fromBlock,
+      });
+    });
     const gateway = new Gateway({
-      config: parseGatewayConfig({
-        mqttHost: host,
-        mqttPort: o.mqttPort,
-        batchMaxSize: o.batchMaxSize ?? 1000,
-        batchMaxAgeMs: o.batchMaxAgeMs ?? 5000,
-      }),
+      config: config.gateway,
       store,
-      anchorChains: [
-        new EthersAnchorChain({
-          provider,
-          wallet: anchorer,
-          chainId: chain.chainId,
-          contract: deployed,
-        }),
-      ],
-      anchoring: {
-        finalityDepth: o.finalityDepth ?? 3,
-        // The local chain charges ~1 gwei; the cap only guards against a runaway.
-        fees: { maxFeePerGasCap: 100_000_000_000n, bumpPercent: 25 },
-        stuckAfterMs: 10_000,
-        onGenesisChange: { redeploy: deploy },
-      },
+      anchorChains: [local, ...remote],
+      anchoring: anchoringOptions(config.anchoring, {
+        // Only the demo's own chain can be deployed again; a configured target whose chain changed halts.
+        redeploy: async (target) =>
+          target.chainId === local.target.chainId && target.contract === local.target.contract
+            ? deploy()
+            : "halt",
+      }),
       logger,
     });
     await gateway.start();
@@ -152,11 +159,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       adminToken: admin.value,
       anchorTargets: () => gateway.anchorTargets(),
       isReady: () => true,
-      finalityDepth: o.finalityDepth ?? 3,
+      finalityDepth: config.anchoring.finalityDepth,
       metrics: metricsHandler(gateway.metrics),
       logger,
-      host,
-      port: o.httpPort,
+      host: config.api.host,
+      port: config.api.port,
+      closeTimeoutMs: config.api.closeTimeoutMs,
     });
     stops.push(() => api.close());
     signal?.throwIfAborted();

@@ -4,6 +4,7 @@ import type { GatewayMetrics } from "../metrics.ts";
 import type { AnchorRecord, AnchorTarget, BatchRecord, Store } from "../store/types.ts";
 import type { AnchorChain, AnchorEvent, Fees } from "./chain.ts";
 import { bumpedFees, type FeePolicy, initialFees } from "./feePolicy.ts";
+import { gasLimitOfRawTx } from "./gasLimitOfRawTx.ts";
 import { genesisMetaKey } from "./genesisMetaKey.ts";
 
 /** Points where tests inject a crash (e.g. `process.kill(process.pid, "SIGKILL")`). */
@@ -32,9 +33,10 @@ export type AnchorerOptions = {
   /**
    * When the chain's genesis changes (a local chain restarted): "halt" alerts and stops anchoring on the
    * target (production: never a silent redeploy); a `redeploy` function deploys the contract again and
-   * every root is re-anchored there (demo).
+   * every root is re-anchored there (demo). It is given the target and may answer "halt" for one it cannot
+   * redeploy (the demo redeploys its own local chain only, not a configured remote target).
    */
-  onGenesisChange: "halt" | { redeploy: () => Promise<Address> };
+  onGenesisChange: "halt" | { redeploy: (target: AnchorTarget) => Promise<Address | "halt"> };
   faults?: AnchorFaults;
   now?: () => number;
 };
@@ -123,7 +125,9 @@ export class Anchorer {
     if (known === genesis) return;
     if (known !== undefined) {
       const old = this.target;
-      if (this.o.onGenesisChange === "halt") {
+      const redeployed =
+        this.o.onGenesisChange === "halt" ? "halt" : await this.o.onGenesisChange.redeploy(old);
+      if (redeployed === "halt") {
         this.halted = true;
         this.o.metrics.anchorErrors.inc({ chain_id: String(old.chainId) });
         logger.error(
@@ -132,7 +136,7 @@ export class Anchorer {
         );
         return;
       }
-      const contract = await this.o.onGenesisChange.redeploy();
+      const contract = redeployed;
       chain.setContract(contract);
       const forgotten = await store.resetAnchors(old);
       logger.warn(
@@ -224,10 +228,13 @@ export class Anchorer {
       }
       return;
     }
+    // The same roots under the same nonce need the same gas: a replacement never signs less than the
+    // transaction it replaces (the node's estimate may count that transaction as already mined).
     const tx = await chain.prepareAnchor(
       anchors.map((a) => a.root),
       first.nonce!,
       fees,
+      first.rawTx ? { minGasLimit: gasLimitOfRawTx(first.rawTx) } : {},
     );
     for (const a of anchors) {
       await store.putAnchor(this.target, a.batchId, {
@@ -248,6 +255,7 @@ export class Anchorer {
         replaced: txHash,
         txHash: tx.txHash,
         maxFeePerGas: tx.fees.maxFeePerGas.toString(),
+        gasLimit: tx.gasLimit.toString(),
       },
       "stuck anchor transaction replaced with a higher fee",
     );
@@ -338,7 +346,13 @@ export class Anchorer {
     await chain.broadcast(tx.rawTx);
     faults?.afterBroadcast?.();
     logger.info(
-      { chainId: this.target.chainId, roots: toSend.length, txHash: tx.txHash, nonce },
+      {
+        chainId: this.target.chainId,
+        roots: toSend.length,
+        txHash: tx.txHash,
+        nonce,
+        gasLimit: tx.gasLimit.toString(),
+      },
       "anchor transaction sent",
     );
   }

@@ -3,7 +3,15 @@ import type { AnchorTarget } from "../store/types.ts";
 
 export type Fees = { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
 
-export type PreparedAnchorTx = { rawTx: Hex; txHash: Hex; nonce: number; fees: Fees };
+export type PreparedAnchorTx = { rawTx: Hex; txHash: Hex; nonce: number; fees: Fees; gasLimit: bigint };
+
+export type PrepareAnchorOptions = {
+  /**
+   * The least gas limit to sign: a replacement passes the gas limit of the transaction it replaces, since
+   * the node's estimate may already count that transaction's effect (see EthersAnchorChain.prepareAnchor).
+   */
+  minGasLimit?: bigint;
+};
 
 export type AnchorReceipt = {
   blockNumber: number;
@@ -34,7 +42,12 @@ export interface AnchorChain {
   /** What the node suggests paying now. */
   suggestedFees(): Promise<Fees>;
   /** Signs (does not send) an anchoring transaction for these roots. */
-  prepareAnchor(roots: Hex[], nonce: number, fees: Fees): Promise<PreparedAnchorTx>;
+  prepareAnchor(
+    roots: Hex[],
+    nonce: number,
+    fees: Fees,
+    options?: PrepareAnchorOptions,
+  ): Promise<PreparedAnchorTx>;
   /** Sends a signed transaction; a node that already knows it is not an error. */
   broadcast(rawTx: Hex): Promise<void>;
   /** True when the node knows the transaction (pending or mined). */

@@ -1,6 +1,13 @@
 import { Contract, type JsonRpcProvider, Transaction, type Wallet } from "ethers";
 import { type Address, type Hex, normalizeAddress } from "#protocol";
-import type { AnchorChain, AnchorEvent, AnchorReceipt, Fees, PreparedAnchorTx } from "./chain.ts";
+import type {
+  AnchorChain,
+  AnchorEvent,
+  AnchorReceipt,
+  Fees,
+  PrepareAnchorOptions,
+  PreparedAnchorTx,
+} from "./chain.ts";
 
 /** The parts of the SealtrailAnchor ABI the anchorer uses (human-readable: no artifacts needed). */
 export const ANCHOR_ABI = [
@@ -67,13 +74,23 @@ export class EthersAnchorChain implements AnchorChain {
     return this.provider.getTransactionCount(this.wallet.address, "pending");
   }
 
-  async prepareAnchor(roots: Hex[], nonce: number, fees: Fees): Promise<PreparedAnchorTx> {
+  async prepareAnchor(
+    roots: Hex[],
+    nonce: number,
+    fees: Fees,
+    options: PrepareAnchorOptions = {},
+  ): Promise<PreparedAnchorTx> {
     const data = this.contract.interface.encodeFunctionData("anchorBatch", [roots]);
-    const gasLimit = await this.provider.estimateGas({
-      from: this.wallet.address,
-      to: this.target.contract,
-      data,
-    });
+    // Nodes (Hardhat's EDR, geth) estimate against their pending state. For a replacement that state may
+    // hold the stuck transaction it replaces, which has already anchored these roots there, so anchorBatch
+    // only skips them: ~27k gas instead of ~50k. Signed with that, the replacement reverts out of gas once
+    // mined and its fee is lost. The same calldata needs the same gas: never sign less than the original.
+    const estimate =
+      ((await this.provider.estimateGas({ from: this.wallet.address, to: this.target.contract, data })) *
+        12n) /
+      10n;
+    const gasLimit =
+      options.minGasLimit !== undefined && options.minGasLimit > estimate ? options.minGasLimit : estimate;
     // The tip can never exceed the fee cap (EIP-1559); the fee policy already keeps it so.
     const maxPriorityFeePerGas = [fees.maxPriorityFeePerGas, fees.maxFeePerGas].sort((a, b) =>
       a < b ? -1 : 1,
@@ -84,7 +101,7 @@ export class EthersAnchorChain implements AnchorChain {
       to: this.target.contract,
       data,
       nonce,
-      gasLimit: (gasLimit * 12n) / 10n,
+      gasLimit,
       maxFeePerGas: fees.maxFeePerGas,
       maxPriorityFeePerGas,
     })) as Hex;
@@ -93,6 +110,7 @@ export class EthersAnchorChain implements AnchorChain {
       txHash: Transaction.from(rawTx).hash as Hex,
       nonce,
       fees: { maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas },
+      gasLimit,
     };
   }
 

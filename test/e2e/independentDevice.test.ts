@@ -81,14 +81,17 @@ async function waitForAnchoredBundle(
   );
 }
 
+/** Quick batches and finality, so anchoring is seen within the test. */
+const stackEnv = () => ({
+  SEALTRAIL_DATA_DIR: dir,
+  SEALTRAIL_BATCH_MAX_AGE_MS: "500",
+  SEALTRAIL_FINALITY_DEPTH: "2",
+  SEALTRAIL_BLOCK_INTERVAL_MS: "500",
+});
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "sealtrail-indep-device-"));
-  ({ stack } = await startStackOnFreePorts({
-    dataDir: dir,
-    batchMaxAgeMs: 500,
-    finalityDepth: 2,
-    intervalMiningMs: 500,
-  }));
+  ({ stack } = await startStackOnFreePorts(stackEnv()));
 });
 
 afterAll(async () => {

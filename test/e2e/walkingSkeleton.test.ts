@@ -15,9 +15,10 @@ import {
   signConnectToken,
   signReading,
 } from "#protocol";
+import { demoConfigFromEnv } from "../../cli/demo/demoConfig.ts";
 import { type Stack, startStack } from "../../cli/demo/startStack.ts";
 import { runNode } from "./runNode.ts";
-import { type StackPorts, startStackOnFreePorts } from "./startStackOnFreePorts.ts";
+import { portEnv, type StackPorts, startStackOnFreePorts } from "./startStackOnFreePorts.ts";
 
 jest.setTimeout(180_000);
 
@@ -62,14 +63,17 @@ async function waitForBundle(
 const anchoredOn = (b: ProofBundle, chainId: number) =>
   b.anchors.some((a) => a.chainId === chainId && (a.status === "included" || a.status === "final"));
 
+/** Quick batches and finality, so anchoring is seen within the test. */
+const stackEnv = () => ({
+  SEALTRAIL_DATA_DIR: dir,
+  SEALTRAIL_BATCH_MAX_AGE_MS: "500",
+  SEALTRAIL_FINALITY_DEPTH: "2",
+  SEALTRAIL_BLOCK_INTERVAL_MS: "500",
+});
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "sealtrail-e2e-"));
-  ({ stack, ports } = await startStackOnFreePorts({
-    dataDir: dir,
-    batchMaxAgeMs: 500,
-    finalityDepth: 2,
-    intervalMiningMs: 500,
-  }));
+  ({ stack, ports } = await startStackOnFreePorts(stackEnv()));
 });
 
 afterAll(async () => {
@@ -158,13 +162,7 @@ describe("walking skeleton: device -> gateway -> L2 anchor -> proof", () => {
   it("keeps the data across a restart on the same data dir and re-anchors it on the fresh chain", async () => {
     const before = await waitForBundle(ids[0]!, (b) => anchoredOn(b, stack.chainId));
     await stack.stop();
-    stack = await startStack({
-      dataDir: dir,
-      ...ports,
-      batchMaxAgeMs: 500,
-      finalityDepth: 2,
-      intervalMiningMs: 500,
-    });
+    stack = await startStack({ config: demoConfigFromEnv({ ...stackEnv(), ...portEnv(ports) }).config });
     expect(await stack.store.countMessages()).toBe(5);
     const after = await waitForBundle(
       ids[0]!,

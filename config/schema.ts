@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { anchoringSection } from "./sections/anchoring.ts";
+import { apiSection } from "./sections/api.ts";
+import { commonSection } from "./sections/common.ts";
+import { demoSection } from "./sections/demo.ts";
+import { gatewaySection } from "./sections/gateway.ts";
+import { simSection } from "./sections/sim.ts";
+
+/**
+ * The one configuration of every Sealtrail component, a section each. Every key carries its variable, type,
+ * default and a sentence of documentation (config/setting.ts); docs/configuration.md is generated from it.
+ */
+export const sealtrailConfigSchema = z.strictObject({
+  common: commonSection.default(() => commonSection.parse({})),
+  gateway: gatewaySection.default(() => gatewaySection.parse({})),
+  anchoring: anchoringSection.default(() => anchoringSection.parse({})),
+  api: apiSection.default(() => apiSection.parse({})),
+  sim: simSection.default(() => simSection.parse({})),
+  demo: demoSection.default(() => demoSection.parse({})),
+});
+
+export type SealtrailConfig = z.infer<typeof sealtrailConfigSchema>;
+
+/** The sections, in the order the docs and `sealtrail config` show them, with a line on what each is for. */
+export const CONFIG_SECTIONS = {
+  common: { schema: commonSection, title: "Every process" },
+  gateway: { schema: gatewaySection, title: "Gateway (MQTT ingest, verification, storage, batching)" },
+  anchoring: { schema: anchoringSection, title: "Anchorer and its anchoring policy" },
+  api: { schema: apiSection, title: "HTTP API" },
+  sim: { schema: simSection, title: "Simulated fleet" },
+  demo: { schema: demoSection, title: "Demo (`sealtrail demo`)" },
+} as const;
+
+export type ConfigSectionName = keyof typeof CONFIG_SECTIONS;
