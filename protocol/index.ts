@@ -57,6 +57,14 @@ export {
 } from "./eventMessagePayload.ts";
 export { type EventInput, signAttestedEvent, signEvent } from "./eventMessageSign.ts";
 export { verifyEventMessage } from "./eventMessageVerify.ts";
+export {
+  canonicalJson,
+  type EventProofBundle,
+  type OfflineEventBundleVerification,
+  parseEventProofBundle,
+  verifyEventProofBundleOffline,
+} from "./eventProofBundle.ts";
+export { EVENT_PROOF_BUNDLE_FORMAT, eventProofBundleSchema } from "./eventProofBundleSchema.ts";
 export { keccak256, prepareHashes, sha256 } from "./hashes.ts";
 export {
   type Address,
