@@ -13,6 +13,7 @@ const common = {
   moduleNameMapper: {
     "^#protocol$": "<rootDir>/protocol/index.ts",
     "^#protocol/native$": "<rootDir>/protocol/nativeVerifier.ts",
+    "^#gs1$": "<rootDir>/gs1/index.ts",
     "^#gateway$": "<rootDir>/gateway/index.ts",
     "^#api$": "<rootDir>/api/index.ts",
     "^#contracts$": "<rootDir>/contracts/index.ts",
