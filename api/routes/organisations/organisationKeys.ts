@@ -95,12 +95,10 @@ export function rotateOrganisationKey(deps: Pick<ApiDeps, "store">, logger: ApiL
           { organisation: id, key: from, rotatedTo: outcome.to.address },
           "organisation key rotated",
         );
-        res
-          .status(201)
-          .json({
-            revoked: organisationKeyToJson(outcome.from),
-            registered: organisationKeyToJson(outcome.to),
-          });
+        res.status(201).json({
+          revoked: organisationKeyToJson(outcome.from),
+          registered: organisationKeyToJson(outcome.to),
+        });
     }
   };
 }
