@@ -285,7 +285,7 @@ describe("POST /epcis/events", () => {
       fetch(`${epcis}/events`, {
         method: "POST",
         headers: asAcme({ "Content-Type": "application/cose" }),
-        body: signed.message,
+        body: Buffer.from(signed.message),
       });
     const res = await post();
     expect(res.status).toBe(201);
@@ -306,7 +306,7 @@ describe("POST /epcis/events", () => {
     const refused = await fetch(`${epcis}/events`, {
       method: "POST",
       headers: asAcme({ "Content-Type": "application/cose" }),
-      body: otherEvent.message,
+      body: Buffer.from(otherEvent.message),
     });
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ code: "EPCIS_UNKNOWN_SIGNER" });
