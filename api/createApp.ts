@@ -7,6 +7,8 @@ import {
   requireAdminToken,
   requireJsonBody,
 } from "./middleware/index.ts";
+import { epcisRouter } from "./routes/epcis/index.ts";
+import { getEventProof } from "./routes/getEventProof.ts";
 import {
   getDevice,
   getOpenApiDocument,
@@ -21,8 +23,6 @@ import {
   revokeDevice,
   rotateDevice,
 } from "./routes/index.ts";
-import { epcisRouter } from "./routes/epcis/index.ts";
-import { getEventProof } from "./routes/getEventProof.ts";
 import {
   addOrganisationKey,
   createCredential,

@@ -10,11 +10,11 @@ import {
 } from "#protocol";
 import {
   EXAMPLE_ADMIN_TOKEN,
+  exampleDevice,
   sealBatch,
   startTestApi,
   storeReadings,
   type TestApi,
-  exampleDevice,
 } from "./testing/index.ts";
 
 // EXAMPLE keys from public labels: never use such keys for real.

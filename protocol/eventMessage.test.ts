@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@jest/globals";
 import fc from "fast-check";
 import {
-  addressToBytes,
   ATTESTED_EVENT_CONTENT_TYPE,
+  addressToBytes,
   assembleCoseSign1,
   bytesToHex,
   decodeEventMessage,

@@ -1,5 +1,5 @@
-import { assembleCoseSign1 } from "./coseSign1.ts";
 import { signingDigest } from "./cose.ts";
+import { assembleCoseSign1 } from "./coseSign1.ts";
 import { validateArgument } from "./errors.ts";
 import {
   ATTESTED_EVENT_CONTENT_TYPE,

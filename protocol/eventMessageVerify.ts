@@ -1,7 +1,7 @@
 import { verifyDecodedCoseSign1 } from "./coseSign1.ts";
 import type { DecodedEventMessage } from "./eventMessage.ts";
 import { decodeEventMessage } from "./eventMessageDecode.ts";
-import { addressToBytes, type Address } from "./identity.ts";
+import { type Address, addressToBytes } from "./identity.ts";
 import type { SignatureVerifier } from "./signature.ts";
 
 /**

@@ -12,9 +12,9 @@ import {
 import { isCliError } from "../errors.ts";
 import type { AnchorChain } from "./anchorChain.ts";
 import { checkAnchorOnChain } from "./checkAnchorOnChain.ts";
+import { checkEventBundleOffline } from "./checkEventBundleOffline.ts";
 import { connectRpc, DEFAULT_RPC_TIMEOUT_MS, rpcErrorReason } from "./connectRpc.ts";
 import { decideVerdict } from "./decideVerdict.ts";
-import { checkEventBundleOffline } from "./checkEventBundleOffline.ts";
 import {
   type AnchorVerification,
   type Check,

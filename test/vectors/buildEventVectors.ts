@@ -4,8 +4,8 @@
  * writes the same test/vectors/events-v1.json. The keys are EXAMPLE KEYS, public on purpose: never use them.
  */
 import {
-  addressToBytes,
   ATTESTED_EVENT_CONTENT_TYPE,
+  addressToBytes,
   assembleCoseSign1,
   bytesToHex,
   type DeviceIdentity,

@@ -1,5 +1,5 @@
-import type { EventVisibility } from "#gateway";
 import type { Request } from "express";
+import type { EventVisibility } from "#gateway";
 import { type Capturer, identifyCapturer } from "../../services/capture/capturer.ts";
 import { EpcisHttpProblem } from "../../services/capture/epcisHttpProblem.ts";
 import type { ApiDeps } from "../../types.ts";

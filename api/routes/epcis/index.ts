@@ -1,5 +1,5 @@
 import express, { type Router } from "express";
-import { epcisErrorHandler, EpcisHttpProblem } from "../../services/capture/epcisHttpProblem.ts";
+import { EpcisHttpProblem, epcisErrorHandler } from "../../services/capture/epcisHttpProblem.ts";
 import { CAPTURE_FILE_SIZE_LIMIT } from "../../services/capture/parseCaptureBody.ts";
 import type { ApiDeps, ApiLogger } from "../../types.ts";
 import { getCaptureJob, optionsCapture, postCapture } from "./capture.ts";

@@ -1,17 +1,17 @@
 import type { EventRecord, EventStore, EventVisibility } from "#gateway";
 import { type EventHashOptions, eventHashId, eventsOfEpcisDocument, isGs1Error } from "#gs1";
-// gs1/epcis has no index of its own (nor a package import) yet.
-import { type EpcisProblem, EpcisProblemCode } from "../../../gs1/epcis/epcisProblem.ts";
-import { checkEpcisDocument } from "../../../gs1/epcis/validateEpcisDocument.ts";
 import {
   type DecodedEventMessage,
-  decodeEventMessage,
   type DeviceIdentity,
+  decodeEventMessage,
   isProtocolError,
   nobleVerifier,
   signAttestedEvent,
   verifyDecodedCoseSign1,
 } from "#protocol";
+// gs1/epcis has no index of its own (nor a package import) yet.
+import { type EpcisProblem, EpcisProblemCode } from "../../../gs1/epcis/epcisProblem.ts";
+import { checkEpcisDocument } from "../../../gs1/epcis/validateEpcisDocument.ts";
 import type { Capturer } from "./capturer.ts";
 import { eventFields, glnOfLocation, identifierProblem } from "./eventFields.ts";
 

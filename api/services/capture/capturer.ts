@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { OrganisationRecord } from "#gateway";
-import type { ApiDeps } from "../../types.ts";
 import { tokenDigest } from "../../routes/organisations/createCredential.ts";
+import type { ApiDeps } from "../../types.ts";
 
 /** Who is capturing: an organisation through one of its credentials, or the operator's admin token. */
 export type Capturer = { kind: "admin" } | { kind: "organisation"; organisation: OrganisationRecord };

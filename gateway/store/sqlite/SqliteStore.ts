@@ -1,21 +1,6 @@
 import Database from "better-sqlite3";
 import { type Address, bytesToHex, type Hex, hexToBytes, invariant, SealtrailError } from "#protocol";
 import type {
-  AnchorRecord,
-  AnchorTarget,
-  AnchorUpdate,
-  BatchRecord,
-  DeviceRecord,
-  InsertOutcome,
-  ListedMessage,
-  MessageOrder,
-  MessageQuery,
-  MessageRecord,
-  RotateOutcome,
-  Store,
-  StoredMessage,
-} from "../types.ts";
-import type {
   AddKeyOutcome,
   CaptureJobRecord,
   CaptureJobState,
@@ -30,6 +15,21 @@ import type {
   RotateKeyOutcome,
   StoredEvent,
 } from "../eventTypes.ts";
+import type {
+  AnchorRecord,
+  AnchorTarget,
+  AnchorUpdate,
+  BatchRecord,
+  DeviceRecord,
+  InsertOutcome,
+  ListedMessage,
+  MessageOrder,
+  MessageQuery,
+  MessageRecord,
+  RotateOutcome,
+  Store,
+  StoredMessage,
+} from "../types.ts";
 import * as events from "./events/index.ts";
 import { listMessages } from "./listMessages.ts";
 import { MessageWriter } from "./MessageWriter.ts";

@@ -1,4 +1,4 @@
-export { getCaptureJob, createCaptureJob, finishCaptureJob } from "./captureJobs.ts";
+export { createCaptureJob, finishCaptureJob, getCaptureJob } from "./captureJobs.ts";
 export { createOrganisation } from "./createOrganisation.ts";
 export { createCredential, findCredential } from "./credentials.ts";
 export { findEvent } from "./findEvent.ts";
