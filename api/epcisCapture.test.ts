@@ -60,7 +60,7 @@ let acmeToken: string;
 beforeEach(async () => {
   t = await startTestApi({ attester });
   epcis = `${t.api.url}/epcis`;
-  const created = await fetch(`${t.base}/organisations`, {
+  const created = await t.fetch(`${t.base}/organisations`, {
     method: "POST",
     headers: { ...admin, "Content-Type": "application/json" },
     body: JSON.stringify({
@@ -71,12 +71,12 @@ beforeEach(async () => {
     }),
   });
   expect(created.status).toBe(201);
-  await fetch(`${t.base}/organisations`, {
+  await t.fetch(`${t.base}/organisations`, {
     method: "POST",
     headers: { ...admin, "Content-Type": "application/json" },
     body: JSON.stringify({ id: "beta", name: "Beta Logistics", glns: [OTHER_GLN] }),
   });
-  const credential = await fetch(`${t.base}/organisations/acme/credentials`, {
+  const credential = await t.fetch(`${t.base}/organisations/acme/credentials`, {
     method: "POST",
     headers: { ...admin, "Content-Type": "application/json" },
     body: JSON.stringify({ label: "ERP" }),
@@ -99,13 +99,13 @@ async function capture(
   headers: Record<string, string> = asAcme(),
   query = "",
 ): Promise<{ status: number; job?: Record<string, unknown>; problem?: Record<string, unknown> }> {
-  const res = await fetch(`${epcis}/capture${query}`, { method: "POST", headers, body });
+  const res = await t.fetch(`${epcis}/capture${query}`, { method: "POST", headers, body });
   if (res.status !== 202)
     return { status: res.status, problem: (await res.json()) as Record<string, unknown> };
   const location = res.headers.get("location")!;
   expect(location).toMatch(/^\/epcis\/capture\/[0-9a-f-]{36}$/);
   for (;;) {
-    const job = (await (await fetch(`${t.api.url}${location}`, { headers: asAcme() })).json()) as Record<
+    const job = (await (await t.fetch(`${t.api.url}${location}`, { headers: asAcme() })).json()) as Record<
       string,
       unknown
     >;
@@ -117,7 +117,7 @@ async function capture(
 describe("organisations (admin API)", () => {
   it("refuses a GLN with a wrong check digit and one that belongs to another organisation", async () => {
     const post = (glns: string[]) =>
-      fetch(`${t.base}/organisations`, {
+      t.fetch(`${t.base}/organisations`, {
         method: "POST",
         headers: { ...admin, "Content-Type": "application/json" },
         body: JSON.stringify({ id: "gamma", name: "Gamma", glns }),
@@ -132,17 +132,17 @@ describe("organisations (admin API)", () => {
       409,
       "GLN_TAKEN",
     ]);
-    expect((await fetch(`${t.base}/organisations/gamma`)).status).toBe(404);
+    expect((await t.fetch(`${t.base}/organisations/gamma`)).status).toBe(404);
   });
 
   it("needs the admin token to create one, and never shows a credential's token again", async () => {
-    const res = await fetch(`${t.base}/organisations`, {
+    const res = await t.fetch(`${t.base}/organisations`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: "{}",
     });
     expect(res.status).toBe(401);
-    const org = (await (await fetch(`${t.base}/organisations/acme`)).json()) as Record<string, unknown>;
+    const org = (await (await t.fetch(`${t.base}/organisations/acme`)).json()) as Record<string, unknown>;
     expect(org).toMatchObject({
       id: "acme",
       glns: [ACME_GLN],
@@ -154,7 +154,7 @@ describe("organisations (admin API)", () => {
 
 describe("POST /epcis/capture", () => {
   it("announces its limits with OPTIONS", async () => {
-    const res = await fetch(`${epcis}/capture`, { method: "OPTIONS" });
+    const res = await t.fetch(`${epcis}/capture`, { method: "OPTIONS" });
     expect(res.status).toBe(204);
     expect(res.headers.get("gs1-epcis-capture-limit")).toBe("5000");
     expect(Number(res.headers.get("gs1-epcis-capture-file-size-limit"))).toBe(8 * 1024 * 1024);
@@ -171,7 +171,7 @@ describe("POST /epcis/capture", () => {
     // The events share a batch with a reading: one anchor covers both.
     const readingIds = await storeReadings(t, exampleDevice("capture sensor"), 1);
     await sealBatch(t.store, [captured[0]!.messageId, captured[1]!.messageId, ...readingIds]);
-    const res = await fetch(`${t.base}/events/${encodeURIComponent(captured[0]!.eventID)}/proof`);
+    const res = await t.fetch(`${t.base}/events/${encodeURIComponent(captured[0]!.eventID)}/proof`);
     expect(res.status).toBe(200);
     const bundle = parseEventProofBundle(await res.json());
     expect(bundle).toMatchObject({
@@ -181,7 +181,7 @@ describe("POST /epcis/capture", () => {
       eventHashId: captured[0]!.eventID,
     });
     expect(verifyEventProofBundleOffline(bundle, nobleVerifier).checks.filter((c) => !c.ok)).toEqual([]);
-    expect((await fetch(`${t.base}/events/${captured[1]!.messageId}/proof`)).status).toBe(200);
+    expect((await t.fetch(`${t.base}/events/${captured[1]!.messageId}/proof`)).status).toBe(200);
   });
 
   it("refuses everything when one event is at another organisation's location (all-or-nothing), and proceeds when asked", async () => {
@@ -242,7 +242,7 @@ describe("POST /epcis/capture", () => {
       "EPCIS_FORBIDDEN_KEY",
     ],
   ])("refuses %s at once with a problem document, storing nothing", async (_what, body, status, code) => {
-    const res = await fetch(`${epcis}/capture`, { method: "POST", headers: asAcme(), body: body() });
+    const res = await t.fetch(`${epcis}/capture`, { method: "POST", headers: asAcme(), body: body() });
     expect(res.status).toBe(status);
     expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     const problem = (await res.json()) as Record<string, unknown>;
@@ -265,7 +265,11 @@ describe("POST /epcis/capture", () => {
 describe("POST /epcis/events", () => {
   it("captures one event (201 + Location), and answers 409 when its event hash ID is stored already", async () => {
     const post = () =>
-      fetch(`${epcis}/events`, { method: "POST", headers: asAcme(), body: JSON.stringify(objectEvent("5")) });
+      t.fetch(`${epcis}/events`, {
+        method: "POST",
+        headers: asAcme(),
+        body: JSON.stringify(objectEvent("5")),
+      });
     const first = await post();
     expect(first.status).toBe(201);
     const { eventID } = (await first.json()) as { eventID: string };
@@ -282,7 +286,7 @@ describe("POST /epcis/events", () => {
   it("captures an event the organisation signed itself (application/cose), and refuses it once the key is revoked", async () => {
     const signed = signEvent(acmeKey, JSON.stringify(objectEvent("8")));
     const post = () =>
-      fetch(`${epcis}/events`, {
+      t.fetch(`${epcis}/events`, {
         method: "POST",
         headers: asAcme({ "Content-Type": "application/cose" }),
         body: Buffer.from(signed.message),
@@ -290,7 +294,7 @@ describe("POST /epcis/events", () => {
     const res = await post();
     expect(res.status).toBe(201);
     const bundle = parseEventProofBundle(
-      await (await fetch(`${t.base}/events/${signed.messageId}/proof`)).json(),
+      await (await t.fetch(`${t.base}/events/${signed.messageId}/proof`)).json(),
     );
     expect(bundle).toMatchObject({
       signedBy: "organisation",
@@ -299,11 +303,11 @@ describe("POST /epcis/events", () => {
       merkle: null,
     });
     const otherEvent = signEvent(acmeKey, JSON.stringify(objectEvent("9")));
-    await fetch(`${t.base}/organisations/acme/keys/${acmeKey.address}/revoke`, {
+    await t.fetch(`${t.base}/organisations/acme/keys/${acmeKey.address}/revoke`, {
       method: "POST",
       headers: admin,
     });
-    const refused = await fetch(`${epcis}/events`, {
+    const refused = await t.fetch(`${epcis}/events`, {
       method: "POST",
       headers: asAcme({ "Content-Type": "application/cose" }),
       body: Buffer.from(otherEvent.message),
