@@ -7,6 +7,8 @@ import {
   requireAdminToken,
   requireJsonBody,
 } from "./middleware/index.ts";
+import { epcisRouter } from "./routes/epcis/index.ts";
+import { getEventProof } from "./routes/getEventProof.ts";
 import {
   getDevice,
   getOpenApiDocument,
@@ -21,8 +23,17 @@ import {
   revokeDevice,
   rotateDevice,
 } from "./routes/index.ts";
+import {
+  addOrganisationKey,
+  createCredential,
+  createOrganisation,
+  getOrganisation,
+  listOrganisations,
+  revokeOrganisationKey,
+  rotateOrganisationKey,
+} from "./routes/organisations/index.ts";
 import { BatchTreeCache } from "./services/batchTreeCache.ts";
-import { type ApiDeps, silentLogger } from "./types.ts";
+import { type ApiDeps, type ApiLogger, silentLogger } from "./types.ts";
 
 /** Mount point of the v1 API. */
 export const API_PREFIX = "/api/v1";
@@ -104,10 +115,47 @@ export function createApp(deps: ApiDeps): Express {
     .route("/tools/sealtrail-verify.mjs.sha256")
     .get(getVerifierTool(deps, "sha256"))
     .all(methodNotAllowed(["GET", "HEAD"]));
+  mountTraceability(api, deps, logger);
   app.use(API_PREFIX, api);
+  app.use("/epcis", epcisRouter(deps, logger));
   if (deps.metrics) app.get("/metrics", deps.metrics);
 
   app.use(notFound);
   app.use(errorHandler(logger));
   return app;
+}
+
+/** Organisations (admin) and event proofs, under the v1 prefix. */
+function mountTraceability(api: express.Router, deps: ApiDeps, logger: ApiLogger): void {
+  const admin = requireAdminToken(deps.adminToken);
+  const json = [requireJsonBody, express.json({ limit: MAX_JSON_BODY_BYTES, strict: true })];
+  api
+    .route("/organisations")
+    .post(admin, ...json, createOrganisation(deps, logger))
+    .get(listOrganisations(deps))
+    .all(methodNotAllowed(["GET", "HEAD", "POST"]));
+  api
+    .route("/organisations/:id")
+    .get(getOrganisation(deps))
+    .all(methodNotAllowed(["GET", "HEAD"]));
+  api
+    .route("/organisations/:id/keys")
+    .post(admin, ...json, addOrganisationKey(deps, logger))
+    .all(methodNotAllowed(["POST"]));
+  api
+    .route("/organisations/:id/keys/:address/revoke")
+    .post(admin, revokeOrganisationKey(deps, logger))
+    .all(methodNotAllowed(["POST"]));
+  api
+    .route("/organisations/:id/keys/:address/rotate")
+    .post(admin, ...json, rotateOrganisationKey(deps, logger))
+    .all(methodNotAllowed(["POST"]));
+  api
+    .route("/organisations/:id/credentials")
+    .post(admin, ...json, createCredential(deps, logger))
+    .all(methodNotAllowed(["POST"]));
+  api
+    .route("/events/:key/proof")
+    .get(getEventProof(deps, new BatchTreeCache()))
+    .all(methodNotAllowed(["GET", "HEAD"]));
 }

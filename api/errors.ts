@@ -28,6 +28,22 @@ export const ApiErrorCode = {
   DeviceRevoked: "DEVICE_REVOKED",
   /** Rotating to a key that is already registered (the same key included). */
   DeviceAlreadyRegistered: "DEVICE_ALREADY_REGISTERED",
+  /** No organisation with this id. */
+  OrganisationNotFound: "ORGANISATION_NOT_FOUND",
+  /** An organisation with this id exists already. */
+  OrganisationExists: "ORGANISATION_EXISTS",
+  /** A GLN that belongs to another organisation already. */
+  GlnTaken: "GLN_TAKEN",
+  /** A GLN that is not 13 digits with a valid check digit. */
+  InvalidGln: "INVALID_GLN",
+  /** An organisation key registered already (to this or another organisation). */
+  KeyAlreadyRegistered: "KEY_ALREADY_REGISTERED",
+  /** An organisation key that is not registered to this organisation. */
+  KeyNotFound: "KEY_NOT_FOUND",
+  /** Revoking or rotating an organisation key that is revoked already. */
+  KeyRevoked: "KEY_REVOKED",
+  /** No event with this eventID, event hash ID or message id. */
+  EventNotFound: "EVENT_NOT_FOUND",
   /** The request line is longer than the server reads (414; answered before routing). */
   UriTooLong: "URI_TOO_LONG",
   /** The request line and headers are larger than the server reads (431; answered before routing). */

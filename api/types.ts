@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AnchorTarget, DeviceRegistry, Store } from "#gateway";
+import type { AnchorTarget, DeviceRegistry, EventStore, Store } from "#gateway";
+import type { DeviceIdentity } from "#protocol";
 
 type LogFn = (objOrMsg: object | string, msg?: string) => void;
 
@@ -8,7 +9,13 @@ export type ApiLogger = { info: LogFn; warn: LogFn; error: LogFn };
 
 /** What the HTTP API needs from the rest of the gateway. */
 export type ApiDeps = {
-  store: Store;
+  /** Readings and events (organisations, capture jobs) in one store: SqliteStore implements both. */
+  store: Store & EventStore;
+  /**
+   * The operator's attester key: it signs the events an organisation (or the admin) captures as plain EPCIS.
+   * Without it only organisation-signed envelopes can be captured. Never logged.
+   */
+  attester?: DeviceIdentity;
   registry: DeviceRegistry;
   /** Bearer token for admin routes (device registration). Never logged. */
   adminToken: string;

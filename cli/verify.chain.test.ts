@@ -8,7 +8,19 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { JsonRpcProvider, Network, NonceManager, Wallet } from "ethers";
 import { deploySealtrail } from "#contracts";
-import type { Hex, ProofBundle } from "#protocol";
+import { eventHashId } from "#gs1";
+import {
+  bytesToHex,
+  deviceIdentityFromPrivateKey,
+  EVENT_PROOF_BUNDLE_FORMAT,
+  type EventProofBundle,
+  type Hex,
+  keccak256,
+  LEAF_ENCODING,
+  MessageMerkleTree,
+  type ProofBundle,
+  signAttestedEvent,
+} from "#protocol";
 import { run } from "./commands/verify.ts";
 import {
   captureIo,
@@ -95,6 +107,38 @@ function startHardhatNode(): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
+/** An attested event's bundle in a batch with the example reading bundle's message (not yet anchored). */
+function exampleEventBundle(reading: ProofBundle): EventProofBundle {
+  // EXAMPLE attester key from a public label: never use such a key for real.
+  const attester = deviceIdentityFromPrivateKey(
+    keccak256(new TextEncoder().encode("EXAMPLE key chain attester")),
+  );
+  const event = {
+    type: "ObjectEvent",
+    eventTime: "2026-01-05T10:00:00.000Z",
+    eventTimeZoneOffset: "+00:00",
+    epcList: ["urn:epc:id:sgtin:4012345.011111.1"],
+    action: "OBSERVE",
+    bizStep: "shipping",
+  };
+  const withId = { ...event, eventID: eventHashId(event) };
+  const signed = signAttestedEvent(attester, "acme", withId);
+  const tree = MessageMerkleTree.build([signed.messageId, reading.messageId]);
+  return {
+    format: EVENT_PROOF_BUNDLE_FORMAT,
+    message: bytesToHex(signed.message),
+    messageId: signed.messageId,
+    signer: attester.address,
+    publicKey: bytesToHex(attester.publicKey),
+    signedBy: "attester",
+    organisation: "acme",
+    eventHashId: withId.eventID,
+    event: withId,
+    merkle: { root: tree.root, proof: tree.getProof(signed.messageId), leafEncoding: LEAF_ENCODING },
+    anchors: [],
+  };
+}
+
 async function verify(...argv: string[]) {
   const io = captureIo();
   const code = await run(argv, io);
@@ -104,6 +148,7 @@ async function verify(...argv: string[]) {
 describe("sealtrail verify against a Hardhat chain", () => {
   let node: { child: ChildProcess; url: string } | undefined;
   let bundle: ProofBundle;
+  let eventBundle: EventProofBundle;
 
   beforeAll(async () => {
     node = await startHardhatNode();
@@ -122,6 +167,22 @@ describe("sealtrail verify against a Hardhat chain", () => {
         registrars: [address],
       });
       const unanchored = exampleBundle();
+      // The event's root first: the reading's tests expect their anchor in the latest block.
+      const unanchoredEvent = exampleEventBundle(unanchored);
+      const eventReceipt = await (await anchor.contract.anchor(unanchoredEvent.merkle!.root)).wait();
+      const eventBlock = await staticProvider.getBlock(eventReceipt!.blockNumber);
+      eventBundle = {
+        ...unanchoredEvent,
+        anchors: [
+          includedAnchor({
+            chainId,
+            contract: anchor.address.toLowerCase() as Hex,
+            txHash: eventReceipt!.hash as Hex,
+            blockNumber: eventReceipt!.blockNumber,
+            blockTimestamp: eventBlock!.timestamp,
+          }),
+        ],
+      };
       const receipt = await (await anchor.contract.anchor(unanchored.merkle!.root)).wait();
       const block = await staticProvider.getBlock(receipt!.blockNumber);
       bundle = {
@@ -141,6 +202,42 @@ describe("sealtrail verify against a Hardhat chain", () => {
       provider.destroy();
     }
   }, 120_000);
+
+  it("exits 0 for an event's bundle (sealtrail-event-proof-v1) whose batch root was anchored by a real transaction", async () => {
+    const { code, out } = await verify(writeTempBundle(JSON.stringify(eventBundle)), "--rpc", node!.url);
+    expect(out).not.toMatch(/✗/);
+    expect(out).toMatch(
+      /^ {2}event {3}ObjectEvent at 2026-01-05T10:00:00\.000Z, attested for acme by the operator$/m,
+    );
+    for (const name of [
+      "signedBy",
+      "organisation",
+      "event",
+      "eventHashId",
+      "signature",
+      "merkle proof",
+      "RootAnchored event",
+    ])
+      expect(out).toMatch(new RegExp(`✓ ${name} `));
+    expect(out).toMatch(/^VALID — anchored on chain \d+/m);
+    expect(code).toBe(0);
+  }, 30_000);
+
+  it("exits 1 for an event's bundle whose informative event or organisation says what the signed bytes do not", async () => {
+    const editedEvent = { ...eventBundle, event: { ...eventBundle.event, bizStep: "receiving" } };
+    const edited = await verify(writeTempBundle(JSON.stringify(editedEvent)), "--rpc", node!.url);
+    expect(edited.code).toBe(1);
+    expect(edited.out).toMatch(/✗ event\s+bundle field event differs from the signed event/);
+    const otherOrg = await verify(
+      writeTempBundle(JSON.stringify({ ...eventBundle, organisation: "beta" })),
+      "--rpc",
+      node!.url,
+    );
+    expect(otherOrg.code).toBe(1);
+    expect(otherOrg.out).toMatch(
+      /✗ organisation\s+bundle field organisation is beta, the attester signed for acme/,
+    );
+  }, 30_000);
 
   afterAll(async () => {
     removeTempBundles();

@@ -48,6 +48,23 @@ export {
 export { GatewayMetrics, type IngestDepth, type VerifyPoolStats } from "./metrics.ts";
 export { metricsHandler } from "./metricsHandler.ts";
 export { DeviceRegistry, type RevokeOutcome } from "./registry/deviceRegistry.ts";
+export type {
+  AddKeyOutcome,
+  CaptureJobRecord,
+  CaptureJobState,
+  CreateOrganisationOutcome,
+  CredentialRecord,
+  EpcRole,
+  EventRecord,
+  EventStore,
+  EventVisibility,
+  InsertEventOutcome,
+  OrganisationKeyRecord,
+  OrganisationRecord,
+  RevokeKeyOutcome,
+  RotateKeyOutcome,
+  StoredEvent,
+} from "./store/eventTypes.ts";
 export { messageOrderOf } from "./store/messageOrderOf.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/SqliteStore.ts";
 export type {

@@ -34,7 +34,14 @@ export const ProtocolErrorCode = {
   ExpiredToken: "EXPIRED_TOKEN",
   /** A key, address or hex string is malformed. */
   InvalidArgument: "INVALID_ARGUMENT",
-  /** Proof bundle does not follow sealtrail-proof-v1. */
+  /**
+   * Event message: the protected header's content type (label 3) is missing or names neither an
+   * organisation-signed event nor an attested one. A reading (no content type) given as an event gets it.
+   */
+  UnsupportedContentType: "UNSUPPORTED_CONTENT_TYPE",
+  /** Event message: the payload is not one EPCIS event as UTF-8 JSON (or, attested, not `{org, event}`). */
+  InvalidEvent: "INVALID_EVENT",
+  /** Proof bundle does not follow sealtrail-proof-v1 (or sealtrail-event-proof-v1). */
   InvalidBundle: "INVALID_BUNDLE",
   /** Merkle proof does not lead to the stated root. */
   BadMerkleProof: "BAD_MERKLE_PROOF",

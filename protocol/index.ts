@@ -37,6 +37,34 @@ export {
   type SealtrailErrorOptions,
   validateArgument,
 } from "./errors.ts";
+export {
+  ATTESTED_EVENT_CONTENT_TYPE,
+  type DecodedEventMessage,
+  EPCIS_EVENT_TYPES,
+  EVENT_CONTENT_TYPE,
+  EVENT_MESSAGE_LIMITS,
+  type EventSignerKind,
+  encodeEventProtectedHeader,
+  HEADER_CONTENT_TYPE,
+  ORGANISATION_ID_RE,
+  type SignedEvent,
+} from "./eventMessage.ts";
+export { decodeEventMessage } from "./eventMessageDecode.ts";
+export {
+  assertOrganisationId,
+  decodeAttestedEventPayload,
+  decodeEventPayload,
+} from "./eventMessagePayload.ts";
+export { type EventInput, signAttestedEvent, signEvent } from "./eventMessageSign.ts";
+export { verifyEventMessage } from "./eventMessageVerify.ts";
+export {
+  canonicalJson,
+  type EventProofBundle,
+  type OfflineEventBundleVerification,
+  parseEventProofBundle,
+  verifyEventProofBundleOffline,
+} from "./eventProofBundle.ts";
+export { EVENT_PROOF_BUNDLE_FORMAT, eventProofBundleSchema } from "./eventProofBundleSchema.ts";
 export { keccak256, prepareHashes, sha256 } from "./hashes.ts";
 export {
   type Address,

@@ -1,7 +1,8 @@
-// Writes test/vectors/protocol-v1.json, test/vectors/connect-tokens-v1.json and the proof bundle JSON
-// Schema in docs/schemas/. Deterministic: running it twice writes the same bytes.
+// Writes test/vectors/protocol-v1.json, connect-tokens-v1.json, events-v1.json and the proof bundle JSON
+// Schemas in docs/schemas/. Deterministic: running it twice writes the same bytes.
 import { writeFileSync } from "node:fs";
-import { proofBundleSchema } from "#protocol";
+import { eventProofBundleSchema, proofBundleSchema } from "#protocol";
+import { buildEventVectors } from "../test/vectors/buildEventVectors.ts";
 import { buildConnectTokenVectors, buildVectors } from "../test/vectors/buildVectors.ts";
 
 const out = (path: string, value: unknown) => {
@@ -11,3 +12,5 @@ const out = (path: string, value: unknown) => {
 out("test/vectors/protocol-v1.json", buildVectors());
 out("test/vectors/connect-tokens-v1.json", buildConnectTokenVectors());
 out("docs/schemas/sealtrail-proof-v1.schema.json", proofBundleSchema);
+out("test/vectors/events-v1.json", buildEventVectors());
+out("docs/schemas/sealtrail-event-proof-v1.schema.json", eventProofBundleSchema);

@@ -68,7 +68,7 @@ export type TestApi = {
 
 /** Starts the API over a fresh store file; `targets` are the configured anchor targets. */
 export async function startTestApi(
-  options: { targets?: AnchorTarget[]; ready?: boolean } = {},
+  options: { targets?: AnchorTarget[]; ready?: boolean; attester?: DeviceIdentity } = {},
 ): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), "sealtrail-api-"));
   const store = SqliteStore.open(join(dir, "store.db"));
@@ -91,6 +91,7 @@ export async function startTestApi(
     isReady: () => ready,
     logger,
     metrics: metricsHandler(new GatewayMetrics()),
+    ...(options.attester ? { attester: options.attester } : {}),
     port: 0,
   });
   return {

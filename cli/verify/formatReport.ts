@@ -26,6 +26,15 @@ export function formatReport(report: VerifyReport): string {
       .join(", ");
     lines.push(`  signed  seq ${seq}, ${report.signed.time} (ts ${ts}), ${measurements}`);
   }
+  if (report.signedEvent !== undefined) {
+    const e = report.signedEvent;
+    const by =
+      e.signedBy === "attester"
+        ? `attested for ${e.organisation} by the operator`
+        : "signed by the organisation";
+    lines.push(`  event   ${e.type} at ${e.eventTime ?? "(no eventTime)"}, ${by}`);
+    if (e.eventHashId !== null) lines.push(`  hash id ${e.eventHashId}`);
+  }
   for (const check of report.checks) lines.push(checkLine(check, ""));
   for (const anchor of report.anchors) lines.push(...anchorLines(anchor, report.anchors.length));
   lines.push(`${VERDICT_LABEL[report.verdict.status]} — ${report.verdict.summary}`);

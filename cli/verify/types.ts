@@ -45,6 +45,19 @@ export type SignedReadingView = {
   time: string;
 };
 
+/** An event as its message bytes say it (never the bundle's informative copy). */
+export type SignedEventView = {
+  signer: Hex;
+  signedBy: "organisation" | "attester";
+  /** The attested organisation; null when the organisation signed (its key says who). */
+  organisation: string | null;
+  messageId: Hex;
+  type: string;
+  eventTime: string | null;
+  /** The CBV 2.0 event hash ID computed from the signed event. */
+  eventHashId: string | null;
+};
+
 export type VerifyReport = {
   format: typeof VERIFY_REPORT_FORMAT;
   /** Where the bundle came from (file path or "-"). */
@@ -57,6 +70,8 @@ export type VerifyReport = {
   device: Hex | null;
   /** Decoded from the message bytes; null when the bundle does not parse or the message does not decode. */
   signed: SignedReadingView | null;
+  /** For a `sealtrail-event-proof-v1` bundle: the event decoded from the message bytes. */
+  signedEvent?: SignedEventView;
   /** Bundle-level checks: JSON, format, then the offline checks of protocol/. */
   checks: Check[];
   anchors: AnchorVerification[];

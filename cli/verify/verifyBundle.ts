@@ -1,5 +1,7 @@
 import {
   type AnchorRecord,
+  EVENT_PROOF_BUNDLE_FORMAT,
+  type EventProofBundle,
   isProtocolError,
   nobleVerifier,
   type ProofBundle,
@@ -10,12 +12,14 @@ import {
 import { isCliError } from "../errors.ts";
 import type { AnchorChain } from "./anchorChain.ts";
 import { checkAnchorOnChain } from "./checkAnchorOnChain.ts";
+import { checkEventBundleOffline } from "./checkEventBundleOffline.ts";
 import { connectRpc, DEFAULT_RPC_TIMEOUT_MS, rpcErrorReason } from "./connectRpc.ts";
 import { decideVerdict } from "./decideVerdict.ts";
 import {
   type AnchorVerification,
   type Check,
   type MinStatus,
+  type SignedEventView,
   type SignedReadingView,
   VERIFY_REPORT_FORMAT,
   type VerifyReport,
@@ -47,7 +51,11 @@ type Endpoints = { chains: AnchorChain[]; failures: string[] };
 export async function verifyBundle(text: string, options: VerifyBundleOptions): Promise<VerifyReport> {
   const checks: Check[] = [];
   let signed: SignedReadingView | null = null;
-  const report = (bundle: ProofBundle | null, anchors: AnchorVerification[]): VerifyReport => {
+  let signedEvent: SignedEventView | null = null;
+  const report = (
+    bundle: ProofBundle | EventProofBundle | null,
+    anchors: AnchorVerification[],
+  ): VerifyReport => {
     const verdict = decideVerdict({
       checks,
       merklePending: bundle !== null && bundle.merkle === null,
@@ -61,16 +69,26 @@ export async function verifyBundle(text: string, options: VerifyBundleOptions): 
       verdict,
       minStatus: options.minStatus,
       messageId: bundle?.messageId ?? null,
-      device: bundle?.device ?? null,
+      device: bundle === null ? null : "device" in bundle ? bundle.device : bundle.signer,
       signed,
+      ...(signedEvent === null ? {} : { signedEvent }),
       checks,
       anchors,
     };
   };
 
-  let bundle: ProofBundle;
+  let bundle: ProofBundle | EventProofBundle;
   try {
-    bundle = parseProofBundle(JSON.parse(text));
+    const value: unknown = JSON.parse(text);
+    if ((value as { format?: unknown } | null)?.format === EVENT_PROOF_BUNDLE_FORMAT) {
+      // An event's bundle: its own offline checks (protocol/ plus the CBV hash), then the same anchors.
+      const event = checkEventBundleOffline(value);
+      checks.push(...event.checks);
+      signedEvent = event.signed;
+      if (event.bundle === null) return report(null, []);
+      return await verifyAnchors(event.bundle, options, checks, (anchors) => report(event.bundle, anchors));
+    }
+    bundle = parseProofBundle(value);
     checks.push({ name: "bundle format", ok: true, detail: bundle.format });
   } catch (error) {
     if (error instanceof SyntaxError) {
@@ -91,6 +109,16 @@ export async function verifyBundle(text: string, options: VerifyBundleOptions): 
       time: isoTime(ts),
     };
   }
+  return verifyAnchors(bundle, options, checks, (anchors) => report(bundle, anchors));
+}
+
+/** Checks every anchor of a bundle whose offline checks are in `checks` (RPC calls only when they pass). */
+async function verifyAnchors(
+  bundle: { merkle: ProofBundle["merkle"]; anchors: AnchorRecord[] },
+  options: VerifyBundleOptions,
+  checks: Check[],
+  report: (anchors: AnchorVerification[]) => VerifyReport,
+): Promise<VerifyReport> {
   const offlineOk = checks.every((c) => c.ok);
 
   let endpoints: Promise<Endpoints> | undefined;
@@ -112,7 +140,7 @@ export async function verifyBundle(text: string, options: VerifyBundleOptions): 
         await verifyAnchor(index, anchor, bundle, offlineOk, options.rpcUrls.length > 0, connectAll),
       );
     }
-    return report(bundle, anchors);
+    return report(anchors);
   } finally {
     if (endpoints) for (const chain of (await endpoints).chains) chain.close();
   }
@@ -134,7 +162,7 @@ async function openEndpoints(
 async function verifyAnchor(
   index: number,
   anchor: AnchorRecord,
-  bundle: ProofBundle,
+  bundle: { merkle: ProofBundle["merkle"] },
   offlineOk: boolean,
   haveRpc: boolean,
   connectAll: () => Promise<Endpoints>,

@@ -1,6 +1,21 @@
 import Database from "better-sqlite3";
 import { type Address, bytesToHex, type Hex, hexToBytes, invariant, SealtrailError } from "#protocol";
 import type {
+  AddKeyOutcome,
+  CaptureJobRecord,
+  CaptureJobState,
+  CreateOrganisationOutcome,
+  CredentialRecord,
+  EventRecord,
+  EventStore,
+  InsertEventOutcome,
+  OrganisationKeyRecord,
+  OrganisationRecord,
+  RevokeKeyOutcome,
+  RotateKeyOutcome,
+  StoredEvent,
+} from "../eventTypes.ts";
+import type {
   AnchorRecord,
   AnchorTarget,
   AnchorUpdate,
@@ -15,6 +30,7 @@ import type {
   Store,
   StoredMessage,
 } from "../types.ts";
+import * as events from "./events/index.ts";
 import { listMessages } from "./listMessages.ts";
 import { MessageWriter } from "./MessageWriter.ts";
 import { rotateDevice } from "./rotateDevice.ts";
@@ -97,7 +113,7 @@ function anchorFromRow(r: AnchorRow): AnchorRecord {
  * busy_timeout never helps it. BEGIN IMMEDIATE takes the write lock before reading, waiting for it under
  * busy_timeout. writeContention.test.ts reproduces the failure.
  */
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, EventStore {
   private readonly db: Database.Database;
   private readonly groupCommitMs: number;
   private readonly groupCommitMaxSize: number;
@@ -124,7 +140,7 @@ export class SqliteStore implements Store {
       ),
       messageExists: db.prepare("SELECT 1 FROM messages WHERE id = ?").pluck(),
       messageIdBySeq: db.prepare("SELECT id FROM messages WHERE device = ? AND seq = ?").pluck(),
-      getMessage: db.prepare(`${MESSAGE_WITH_BATCH} WHERE m.id = ?`),
+      getMessage: db.prepare(`${MESSAGE_WITH_BATCH} WHERE m.id = ? AND m.kind = 'reading'`),
       getDevice: db.prepare("SELECT * FROM devices WHERE address = ?"),
     };
   }
@@ -289,7 +305,7 @@ export class SqliteStore implements Store {
   ): Promise<StoredMessage[]> {
     const rows = this.db
       .prepare(
-        `${MESSAGE_WITH_BATCH} WHERE m.device = ? AND m.device_ts >= ? AND m.device_ts <= ? ORDER BY m.seq LIMIT ?`,
+        `${MESSAGE_WITH_BATCH} WHERE m.device = ? AND m.kind = 'reading' AND m.device_ts >= ? AND m.device_ts <= ? ORDER BY m.seq LIMIT ?`,
       )
       .all(
         device,
@@ -492,6 +508,94 @@ export class SqliteStore implements Store {
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       )
       .run(key, value);
+  }
+
+  // Organisations and events (schema 3): each operation in its own file under events/.
+
+  async createOrganisation(org: {
+    id: string;
+    name: string;
+    glns: string[];
+    keys: { address: Address; publicKey: Uint8Array }[];
+    createdAt: number;
+  }): Promise<CreateOrganisationOutcome> {
+    return events.createOrganisation(this.db, org);
+  }
+
+  async getOrganisation(id: string): Promise<OrganisationRecord | undefined> {
+    return events.readOrganisation(this.db, id);
+  }
+
+  async listOrganisations(): Promise<OrganisationRecord[]> {
+    return events.listOrganisations(this.db);
+  }
+
+  async getOrganisationKey(address: Address): Promise<OrganisationKeyRecord | undefined> {
+    return events.getOrganisationKey(this.db, address);
+  }
+
+  async addOrganisationKey(
+    organisation: string,
+    key: { address: Address; publicKey: Uint8Array },
+    at: number,
+  ): Promise<AddKeyOutcome> {
+    return events.addOrganisationKey(this.db, organisation, key, at);
+  }
+
+  async revokeOrganisationKey(organisation: string, address: Address, at: number): Promise<RevokeKeyOutcome> {
+    return events.revokeOrganisationKey(this.db, organisation, address, at);
+  }
+
+  async rotateOrganisationKey(rotation: {
+    organisation: string;
+    from: Address;
+    to: { address: Address; publicKey: Uint8Array };
+    at: number;
+  }): Promise<RotateKeyOutcome> {
+    return events.rotateOrganisationKey(this.db, rotation);
+  }
+
+  async createCredential(
+    credential: CredentialRecord & { tokenSha256: Uint8Array },
+  ): Promise<CredentialRecord> {
+    return events.createCredential(this.db, credential);
+  }
+
+  async findCredential(tokenSha256: Uint8Array): Promise<CredentialRecord | undefined> {
+    return events.findCredential(this.db, tokenSha256);
+  }
+
+  async insertEvents(
+    records: EventRecord[],
+    options: { allOrNothing: boolean },
+  ): Promise<InsertEventOutcome[]> {
+    if (this.closed) throw new SealtrailError("STORE_CLOSED", "store is closed");
+    return events.insertEvents(this.db, records, options);
+  }
+
+  async findEvent(
+    key: { messageId: Hex } | { eventId: string } | { eventHash: string },
+  ): Promise<StoredEvent | undefined> {
+    return events.findEvent(this.db, key);
+  }
+
+  async createCaptureJob(job: CaptureJobRecord): Promise<void> {
+    events.createCaptureJob(this.db, job);
+  }
+
+  async finishCaptureJob(
+    id: string,
+    update: {
+      state: Exclude<CaptureJobState, "running">;
+      finishedAt: number;
+      result: Record<string, unknown>;
+    },
+  ): Promise<void> {
+    events.finishCaptureJob(this.db, id, update);
+  }
+
+  async getCaptureJob(id: string): Promise<CaptureJobRecord | undefined> {
+    return events.getCaptureJob(this.db, id);
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import Database from "better-sqlite3";
 import type { Address } from "#protocol";
 import { SqliteStore } from "./SqliteStore.ts";
+import { SCHEMA_VERSION } from "./schema.ts";
 
 const A = `0x${"a1".repeat(20)}` as Address;
 const B = `0x${"b2".repeat(20)}` as Address;
@@ -73,7 +74,7 @@ describe("store schema 2", () => {
     expect(await store.getDevice(A)).toMatchObject({ revokedAt: 12, rotatedFrom: null, rotatedTo: null });
     await store.close();
     const after = new Database(path, { readonly: true });
-    expect(after.pragma("user_version", { simple: true })).toBe(2);
+    expect(after.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     const indexes = after.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").pluck().all();
     expect(indexes).toContain("messages_received_at");
     after.close();

@@ -29,7 +29,9 @@ export function messageListingSql(
   bounds: ArrivalBounds,
 ): { sql: string; params: Record<string, unknown>; order: MessageOrder } {
   const order = messageOrderOf(query);
-  const where: string[] = [];
+  // Events share the messages table (schema 3) but are not readings: no index needed, every row walked is
+  // checked, and events are listed through their own table.
+  const where: string[] = ["m.kind = 'reading'"];
   const params: Record<string, unknown> = { limit: query.limit };
   const col = (name: string, indexed: boolean) => (indexed ? `m.${name}` : `+m.${name}`);
   const add = (clause: string, values: Record<string, unknown>) => {
@@ -80,7 +82,7 @@ export function messageListingSql(
       orderBy = "m.n";
       break;
   }
-  const sql = `${MESSAGE_WITH_BATCH}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${orderBy} LIMIT @limit`;
+  const sql = `${MESSAGE_WITH_BATCH} WHERE ${where.join(" AND ")} ORDER BY ${orderBy} LIMIT @limit`;
   return { sql, params, order };
 }
 

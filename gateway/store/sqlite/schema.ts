@@ -1,8 +1,108 @@
 /**
- * SQLite schema, version 2. `user_version` records it; a newer file is refused rather than misread, an older
+ * SQLite schema, version 3. `user_version` records it; a newer file is refused rather than misread, an older
  * one is brought up to date by {@link MIGRATIONS} when it is opened.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+
+/**
+ * The messages table: readings and events side by side, so batching, anchoring and Merkle proofs treat
+ * both alike (one anchor covers both). A reading's (device, seq) is unique: a second message with a used
+ * seq is equivocation. An event has no seq (NULL): its signer (`device`, the kid) signs many events with no
+ * order between them, and SQLite's UNIQUE treats NULLs as distinct, so (device, seq) never constrains
+ * events; their uniqueness is the message id here and the CBV event hash ID in `events`.
+ */
+const MESSAGES_COLUMNS = `
+  n           INTEGER PRIMARY KEY,          -- arrival order
+  id          BLOB NOT NULL UNIQUE,         -- keccak256(raw)
+  kind        TEXT NOT NULL DEFAULT 'reading' CHECK (kind IN ('reading', 'event')),
+  device      TEXT NOT NULL,                -- the kid: device address, or an event's signer
+  seq         INTEGER,                      -- readings only
+  raw         BLOB NOT NULL,
+  device_ts   INTEGER NOT NULL,             -- reading ts; event eventTime (ms)
+  received_at INTEGER NOT NULL,
+  payload     TEXT NOT NULL,                -- reading payload JSON; '' for an event (see events.event_json)
+  UNIQUE (device, seq),
+  CHECK ((kind = 'reading') = (seq IS NOT NULL))
+`;
+
+/**
+ * Organisations, their keys and credentials, events and capture jobs (schema 3). Created by SCHEMA_SQL for
+ * a new file and by migration 3 for an older one; IF NOT EXISTS, so running both is harmless.
+ */
+const EVENT_TABLES_SQL = `
+CREATE TABLE IF NOT EXISTS organisations (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+-- A location belongs to one organisation: it may capture events there, no other may.
+CREATE TABLE IF NOT EXISTS organisation_glns (
+  gln          TEXT PRIMARY KEY,
+  organisation TEXT NOT NULL REFERENCES organisations (id)
+) STRICT;
+CREATE INDEX IF NOT EXISTS organisation_glns_org ON organisation_glns (organisation);
+-- The same lifecycle fields as devices (registered, revoked, rotated from / to).
+CREATE TABLE IF NOT EXISTS organisation_keys (
+  address       TEXT PRIMARY KEY,
+  organisation  TEXT NOT NULL REFERENCES organisations (id),
+  public_key    BLOB NOT NULL,
+  registered_at INTEGER NOT NULL,
+  revoked_at    INTEGER,
+  rotated_from  TEXT,
+  rotated_to    TEXT
+) STRICT;
+CREATE INDEX IF NOT EXISTS organisation_keys_org ON organisation_keys (organisation);
+-- Only the SHA-256 of a credential's token is kept: a stolen file does not hand out API access.
+CREATE TABLE IF NOT EXISTS organisation_credentials (
+  id           TEXT PRIMARY KEY,
+  organisation TEXT NOT NULL REFERENCES organisations (id),
+  token_sha256 BLOB NOT NULL UNIQUE,
+  label        TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  revoked_at   INTEGER
+) STRICT;
+-- One row per stored event; n is its message's arrival number in messages.
+CREATE TABLE IF NOT EXISTS events (
+  n            INTEGER PRIMARY KEY,
+  event_hash   TEXT NOT NULL UNIQUE,        -- CBV 2.0 event hash ID (ni:///sha-256;…?ver=CBV2.0)
+  event_id     TEXT NOT NULL,               -- the event's eventID (its hash ID when it had none)
+  organisation TEXT NOT NULL,
+  signed_by    TEXT NOT NULL CHECK (signed_by IN ('organisation', 'attester')),
+  type         TEXT NOT NULL,
+  event_time   INTEGER NOT NULL,            -- ms since epoch
+  record_time  INTEGER NOT NULL,            -- ms since epoch, when captured here
+  action       TEXT,
+  biz_step     TEXT,
+  disposition  TEXT,
+  read_point   TEXT,
+  biz_location TEXT,
+  visibility   TEXT NOT NULL CHECK (visibility IN ('public', 'private')),
+  event_json   TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS events_event_id ON events (event_id);
+CREATE INDEX IF NOT EXISTS events_event_time ON events (event_time);
+CREATE INDEX IF NOT EXISTS events_record_time ON events (record_time);
+CREATE INDEX IF NOT EXISTS events_org_time ON events (organisation, event_time);
+CREATE INDEX IF NOT EXISTS events_biz_location ON events (biz_location, event_time);
+CREATE INDEX IF NOT EXISTS events_read_point ON events (read_point, event_time);
+-- Every identifier an event names, in canonical form, with its role: "the events of this EPC" is one
+-- index range, then ordered by time through events.
+CREATE TABLE IF NOT EXISTS event_epcs (
+  n    INTEGER NOT NULL,
+  epc  TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('epc', 'parent', 'child', 'input', 'output', 'class')),
+  PRIMARY KEY (epc, role, n)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_epcs_n ON event_epcs (n);
+CREATE TABLE IF NOT EXISTS capture_jobs (
+  id           TEXT PRIMARY KEY,
+  organisation TEXT,
+  state        TEXT NOT NULL CHECK (state IN ('running', 'success', 'failed')),
+  created_at   INTEGER NOT NULL,
+  finished_at  INTEGER,
+  result       TEXT NOT NULL DEFAULT '{}'
+) STRICT;
+`;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS devices (
@@ -18,17 +118,7 @@ CREATE TABLE IF NOT EXISTS devices (
   rotated_to    TEXT
 ) STRICT;
 
-CREATE TABLE IF NOT EXISTS messages (
-  n           INTEGER PRIMARY KEY,          -- arrival order
-  id          BLOB NOT NULL UNIQUE,         -- keccak256(raw)
-  device      TEXT NOT NULL,
-  seq         INTEGER NOT NULL,
-  raw         BLOB NOT NULL,
-  device_ts   INTEGER NOT NULL,
-  received_at INTEGER NOT NULL,
-  payload     TEXT NOT NULL,
-  UNIQUE (device, seq)
-) STRICT;
+CREATE TABLE IF NOT EXISTS messages (${MESSAGES_COLUMNS}) STRICT;
 -- Listing readings by receive time (GET /readings?receivedFrom=…) seeks here instead of scanning millions of
 -- rows. received_at grows with arrival, so each insert touches the rightmost page only.
 CREATE INDEX IF NOT EXISTS messages_received_at ON messages (received_at);
@@ -69,7 +159,7 @@ CREATE TABLE IF NOT EXISTS meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) STRICT;
-`;
+${EVENT_TABLES_SQL}`;
 
 /**
  * What brings a file of version `n - 1` to version `n`, keyed by `n`. A new file gets SCHEMA_SQL, which is
@@ -80,4 +170,14 @@ export const MIGRATIONS: Readonly<Record<number, string>> = {
 ALTER TABLE devices ADD COLUMN rotated_from TEXT;
 ALTER TABLE devices ADD COLUMN rotated_to TEXT;
 `,
+  // SQLite cannot drop NOT NULL from seq in place: the table is rebuilt (once, O(rows)), every message a
+  // reading. The batches find their messages by arrival number n, which is copied unchanged.
+  3: `
+CREATE TABLE messages_v3 (${MESSAGES_COLUMNS}) STRICT;
+INSERT INTO messages_v3 (n, id, kind, device, seq, raw, device_ts, received_at, payload)
+  SELECT n, id, 'reading', device, seq, raw, device_ts, received_at, payload FROM messages;
+DROP TABLE messages;
+ALTER TABLE messages_v3 RENAME TO messages;
+CREATE INDEX IF NOT EXISTS messages_received_at ON messages (received_at);
+${EVENT_TABLES_SQL}`,
 };

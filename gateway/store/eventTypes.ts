@@ -1,0 +1,169 @@
+import type { Address, EventSignerKind, Hex } from "#protocol";
+
+/*
+ * Organisations, their signing keys and API credentials, captured events and capture jobs: the store's
+ * traceability half (schema 3), behind its own interface beside `Store`. SqliteStore implements both, so an
+ * event and the readings it is batched with are written to one file.
+ */
+
+/** An organisation signing key, with the same lifecycle fields as a device key. */
+export type OrganisationKeyRecord = {
+  address: Address;
+  organisation: string;
+  /** 33-byte compressed secp256k1 key. */
+  publicKey: Uint8Array;
+  registeredAt: number;
+  revokedAt: number | null;
+  rotatedFrom: Address | null;
+  rotatedTo: Address | null;
+};
+
+export type OrganisationRecord = {
+  id: string;
+  name: string;
+  /** GLNs of its locations (13 digits, or `gln/extension` for a sub-location), sorted. */
+  glns: string[];
+  createdAt: number;
+  keys: OrganisationKeyRecord[];
+};
+
+export type CreateOrganisationOutcome =
+  | { status: "created"; organisation: OrganisationRecord }
+  | { status: "id-taken" }
+  /** A GLN already belongs to another organisation. */
+  | { status: "gln-taken"; gln: string; organisation: string }
+  /** A key is already registered (to any organisation). */
+  | { status: "key-taken"; address: Address };
+
+export type AddKeyOutcome =
+  | { status: "added"; key: OrganisationKeyRecord }
+  | { status: "unknown-organisation" }
+  | { status: "key-taken"; key: OrganisationKeyRecord };
+
+export type RevokeKeyOutcome =
+  | { status: "revoked"; key: OrganisationKeyRecord }
+  | { status: "already-revoked"; key: OrganisationKeyRecord }
+  | { status: "unknown" };
+
+export type RotateKeyOutcome =
+  | { status: "rotated"; from: OrganisationKeyRecord; to: OrganisationKeyRecord }
+  | { status: "unknown" }
+  | { status: "key-taken"; key: OrganisationKeyRecord }
+  | { status: "revoked"; key: OrganisationKeyRecord };
+
+export type CredentialRecord = {
+  id: string;
+  organisation: string;
+  label: string;
+  createdAt: number;
+  revokedAt: number | null;
+};
+
+/** Roles of an identifier in an event (EPCIS 2.0 §7.3). */
+export type EpcRole = "epc" | "parent" | "child" | "input" | "output" | "class";
+
+export type EventVisibility = "public" | "private";
+
+/** A verified, checked event ready to be stored, with the message that carries it. */
+export type EventRecord = {
+  messageId: Hex;
+  /** COSE_Sign1 bytes exactly as signed. */
+  raw: Uint8Array;
+  /** The kid: the organisation key's address, or the attester's. */
+  signer: Address;
+  signedBy: EventSignerKind;
+  organisation: string;
+  /** CBV 2.0 event hash ID. */
+  eventHash: string;
+  /** The event's eventID (its hash ID when it had none). */
+  eventId: string;
+  type: string;
+  /** ms since epoch. */
+  eventTime: number;
+  /** ms since epoch, capture time here. */
+  recordTime: number;
+  action: string | null;
+  bizStep: string | null;
+  disposition: string | null;
+  readPoint: string | null;
+  bizLocation: string | null;
+  visibility: EventVisibility;
+  /** The event's JSON as signed (the object, serialised). */
+  eventJson: string;
+  /** Every identifier it names, canonical, with its role. */
+  epcs: { epc: string; role: EpcRole }[];
+};
+
+export type StoredEvent = EventRecord & { arrival: number; batchId: number | null };
+
+export type InsertEventOutcome =
+  | { status: "inserted" }
+  /** The same message is already stored. */
+  | { status: "duplicate-message" }
+  /** An event with the same event hash ID is already stored (under this message id). */
+  | { status: "duplicate-event"; existingMessageId: Hex }
+  /** Not stored: another event of an all-or-nothing group was a duplicate, so the group was rolled back. */
+  | { status: "not-stored" };
+
+export type CaptureJobState = "running" | "success" | "failed";
+
+export type CaptureJobRecord = {
+  id: string;
+  organisation: string | null;
+  state: CaptureJobState;
+  createdAt: number;
+  finishedAt: number | null;
+  /** What the job found (errors per event, captured ids), JSON. */
+  result: Record<string, unknown>;
+};
+
+export interface EventStore {
+  createOrganisation(org: {
+    id: string;
+    name: string;
+    glns: string[];
+    keys: { address: Address; publicKey: Uint8Array }[];
+    createdAt: number;
+  }): Promise<CreateOrganisationOutcome>;
+  getOrganisation(id: string): Promise<OrganisationRecord | undefined>;
+  listOrganisations(): Promise<OrganisationRecord[]>;
+  getOrganisationKey(address: Address): Promise<OrganisationKeyRecord | undefined>;
+  addOrganisationKey(
+    organisation: string,
+    key: { address: Address; publicKey: Uint8Array },
+    at: number,
+  ): Promise<AddKeyOutcome>;
+  revokeOrganisationKey(organisation: string, address: Address, at: number): Promise<RevokeKeyOutcome>;
+  rotateOrganisationKey(rotation: {
+    organisation: string;
+    from: Address;
+    to: { address: Address; publicKey: Uint8Array };
+    at: number;
+  }): Promise<RotateKeyOutcome>;
+
+  /** Stores a credential by the SHA-256 of its token (the token itself is never stored). */
+  createCredential(credential: CredentialRecord & { tokenSha256: Uint8Array }): Promise<CredentialRecord>;
+  /** The active credential whose token has this SHA-256. */
+  findCredential(tokenSha256: Uint8Array): Promise<CredentialRecord | undefined>;
+
+  /**
+   * Durably stores events and their messages in ONE transaction, each after the last. `allOrNothing`: when
+   * any is a duplicate, nothing is stored and the outcomes say which. Otherwise duplicates are skipped.
+   */
+  insertEvents(events: EventRecord[], options: { allOrNothing: boolean }): Promise<InsertEventOutcome[]>;
+  /** An event by its message id, its eventID or its event hash ID. */
+  findEvent(
+    key: { messageId: Hex } | { eventId: string } | { eventHash: string },
+  ): Promise<StoredEvent | undefined>;
+
+  createCaptureJob(job: CaptureJobRecord): Promise<void>;
+  finishCaptureJob(
+    id: string,
+    update: {
+      state: Exclude<CaptureJobState, "running">;
+      finishedAt: number;
+      result: Record<string, unknown>;
+    },
+  ): Promise<void>;
+  getCaptureJob(id: string): Promise<CaptureJobRecord | undefined>;
+}

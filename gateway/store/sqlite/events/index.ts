@@ -1,0 +1,7 @@
+export { createCaptureJob, finishCaptureJob, getCaptureJob } from "./captureJobs.ts";
+export { createOrganisation } from "./createOrganisation.ts";
+export { createCredential, findCredential } from "./credentials.ts";
+export { findEvent } from "./findEvent.ts";
+export { insertEvents } from "./insertEvents.ts";
+export { addOrganisationKey, revokeOrganisationKey, rotateOrganisationKey } from "./organisationKeys.ts";
+export { getOrganisationKey, listOrganisations, readOrganisation } from "./organisationRows.ts";

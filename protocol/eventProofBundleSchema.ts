@@ -1,0 +1,106 @@
+/**
+ * JSON Schema (2020-12) of the `sealtrail-event-proof-v1` bundle. docs/schemas/sealtrail-event-proof-v1.schema.json
+ * is written from this object by `npm run vectors`; a test keeps the two equal.
+ *
+ * A format of its own rather than a `kind` field in `sealtrail-proof-v1`: a reading bundle's required
+ * `device` and `reading` mean nothing for an event, and a verifier that knows only readings must refuse an
+ * event bundle by its format ("unsupported bundle format"), not half-check it.
+ */
+export const EVENT_PROOF_BUNDLE_FORMAT = "sealtrail-event-proof-v1";
+
+const hex32 = { type: "string", pattern: "^0x[0-9a-fA-F]{64}$" } as const;
+const address = { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" } as const;
+
+export const eventProofBundleSchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://sealtrail.dev/schemas/sealtrail-event-proof-v1.schema.json",
+  title: "Sealtrail event proof bundle v1",
+  description:
+    "Everything an auditor needs to check one EPCIS event: the signed event message, the signer's key, the Merkle path to a batch root and where that root is anchored.",
+  type: "object",
+  additionalProperties: false,
+  required: [
+    "format",
+    "message",
+    "messageId",
+    "signer",
+    "publicKey",
+    "signedBy",
+    "organisation",
+    "eventHashId",
+    "event",
+    "merkle",
+    "anchors",
+  ],
+  properties: {
+    format: { const: EVENT_PROOF_BUNDLE_FORMAT },
+    message: {
+      description: "The event message (COSE_Sign1) exactly as signed, hex.",
+      type: "string",
+      pattern: "^0x([0-9a-fA-F]{2})+$",
+      maxLength: 2 + 2 * 65536,
+    },
+    messageId: { ...hex32, description: "keccak256 of the message bytes." },
+    signer: {
+      ...address,
+      description:
+        "Address of the signing key (the kid): the organisation's key or the operator's attester key.",
+    },
+    publicKey: {
+      type: "string",
+      pattern: "^0x0[23][0-9a-fA-F]{64}$",
+      description: "33-byte compressed secp256k1 key of the signer.",
+    },
+    signedBy: {
+      enum: ["organisation", "attester"],
+      description: "Informative: what the message's content type says (application/ld+json: organisation).",
+    },
+    organisation: {
+      type: "string",
+      description:
+        "The organisation the event is captured for. For an attested event the signed payload names it and must agree; for an organisation-signed one it is the registry's owner of the key (not in the signed bytes).",
+    },
+    eventHashId: {
+      type: "string",
+      description: "Informative: the CBV 2.0 event hash ID of the signed event (ni:///sha-256;…?ver=CBV2.0).",
+    },
+    event: {
+      description:
+        "Informative: the signed EPCIS event; a bundle whose event differs from the signed one is invalid.",
+      type: "object",
+    },
+    merkle: {
+      description: "Null while the message waits for its batch to be sealed.",
+      oneOf: [
+        { type: "null" },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: ["root", "proof", "leafEncoding"],
+          properties: {
+            root: hex32,
+            proof: { type: "array", items: hex32, maxItems: 64 },
+            leafEncoding: { const: "oz-standard-v1:bytes32" },
+          },
+        },
+      ],
+    },
+    anchors: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["chainId", "contract", "txHash", "blockNumber", "blockTimestamp", "status"],
+        properties: {
+          chainId: { type: "integer", minimum: 1 },
+          contract: address,
+          txHash: { oneOf: [{ type: "null" }, hex32] },
+          blockNumber: { oneOf: [{ type: "null" }, { type: "integer", minimum: 0 }] },
+          blockTimestamp: { oneOf: [{ type: "null" }, { type: "integer", minimum: 0 }] },
+          status: { enum: ["pending", "sealed", "submitted", "included", "final"] },
+          genesisHash: hex32,
+        },
+      },
+    },
+  },
+} as const;
