@@ -3,6 +3,7 @@
 export { type BuildDigitalLinkOptions, buildDigitalLink, GS1_CANONICAL_PREFIX } from "./buildDigitalLink.ts";
 export { assertAlphanumeric, isCharacterSet82 } from "./characterSet82.ts";
 export { assertCheckDigit, gs1CheckDigit, hasValidCheckDigit } from "./checkDigit.ts";
+export * from "./epcis/index.ts";
 export { escapeEpcComponent, unescapeEpcComponent } from "./epcUriEscaping.ts";
 export { Gs1Error, Gs1ErrorCode, isGs1Error } from "./errors.ts";
 export { canonicalIdentifier } from "./eventHash/canonicalIdentifier.ts";

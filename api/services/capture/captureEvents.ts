@@ -1,5 +1,13 @@
 import type { EventRecord, EventStore, EventVisibility } from "#gateway";
-import { type EventHashOptions, eventHashId, eventsOfEpcisDocument, isGs1Error } from "#gs1";
+import {
+  checkEpcisDocument,
+  type EpcisProblem,
+  EpcisProblemCode,
+  type EventHashOptions,
+  eventHashId,
+  eventsOfEpcisDocument,
+  isGs1Error,
+} from "#gs1";
 import {
   type DecodedEventMessage,
   type DeviceIdentity,
@@ -9,9 +17,6 @@ import {
   signAttestedEvent,
   verifyDecodedCoseSign1,
 } from "#protocol";
-// gs1/epcis has no index of its own (nor a package import) yet.
-import { type EpcisProblem, EpcisProblemCode } from "../../../gs1/epcis/epcisProblem.ts";
-import { checkEpcisDocument } from "../../../gs1/epcis/validateEpcisDocument.ts";
 import type { Capturer } from "./capturer.ts";
 import { eventFields, glnOfLocation, identifierProblem } from "./eventFields.ts";
 

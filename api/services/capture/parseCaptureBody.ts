@@ -1,6 +1,6 @@
 import type { Request } from "express";
+import { DEFAULT_EPCIS_JSON_LIMITS, parseEpcisJson } from "#gs1";
 import { hexToBytes, isProtocolError } from "#protocol";
-import { DEFAULT_EPCIS_JSON_LIMITS, parseEpcisJson } from "../../../gs1/epcis/parseEpcisJson.ts";
 import type { CaptureInput } from "./captureEvents.ts";
 import { EpcisHttpProblem } from "./epcisHttpProblem.ts";
 
