@@ -110,11 +110,14 @@ class RawDevice {
   private leftover: Buffer | undefined;
   readonly topic: Buffer;
 
-  constructor(
-    readonly device: LoadDevice,
-    readonly cycle: boolean,
-    readonly onAck: (d: RawDevice, sentAt: number) => void,
-  ) {
+  readonly device: LoadDevice;
+  readonly cycle: boolean;
+  readonly onAck: (d: RawDevice, sentAt: number) => void;
+
+  constructor(device: LoadDevice, cycle: boolean, onAck: (d: RawDevice, sentAt: number) => void) {
+    this.device = device;
+    this.cycle = cycle;
+    this.onAck = onAck;
     this.topic = Buffer.from(`devices/${device.address}/readings`);
   }
 

@@ -8,15 +8,29 @@ import type { ApiLogger } from "../../types.ts";
  * beside it and, for a capture, each refused event in `errors`.
  */
 export class EpcisHttpProblem extends Error {
+  readonly status: number;
+  readonly exception: string;
+  readonly code: string;
+  readonly detail: string;
+  readonly extra: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
+  // No parameter properties: Node runs this file by stripping types, which cannot erase them.
   constructor(
-    readonly status: number,
-    readonly exception: string,
-    readonly code: string,
-    readonly detail: string,
-    readonly extra: Record<string, unknown> = {},
-    readonly headers: Record<string, string> = {},
+    status: number,
+    exception: string,
+    code: string,
+    detail: string,
+    extra: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
   ) {
     super(`${code}: ${detail}`);
+    this.status = status;
+    this.exception = exception;
+    this.code = code;
+    this.detail = detail;
+    this.extra = extra;
+    this.headers = headers;
   }
 }
 

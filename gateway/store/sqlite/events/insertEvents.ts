@@ -4,8 +4,11 @@ import type { EventRecord, InsertEventOutcome } from "../../eventTypes.ts";
 
 /** Thrown inside the transaction to roll an all-or-nothing group back; never leaves this module. */
 class RollBack extends Error {
-  constructor(readonly outcomes: InsertEventOutcome[]) {
+  readonly outcomes: InsertEventOutcome[];
+
+  constructor(outcomes: InsertEventOutcome[]) {
     super("roll back");
+    this.outcomes = outcomes;
   }
 }
 
