@@ -112,15 +112,19 @@ describe("anchoring against a real local chain", () => {
     await gateway.batcher.flush();
     await new Promise((r) => setTimeout(r, 1500));
     const target = gateway.anchorTargets()[0]!;
-    expect((await s.store.listBatches()).length).toBe(3);
-    expect(await allStatuses(s.store, target)).toEqual(["none", "none", "none"]);
+    // Six readings in batches of at most 2 (3 batches), or more when a loaded machine lets one age out
+    // (100 ms) half full: every reading sealed, and no batch anchored while the RPC is down.
+    const batches = await s.store.listBatches();
+    expect(batches.reduce((n, b) => n + b.size, 0)).toBe(6);
+    expect(batches.length).toBeGreaterThanOrEqual(3);
+    expect(await allStatuses(s.store, target)).toEqual(batches.map(() => "none"));
     await proxy.up();
     await runUntil(
       gateway.anchorers[0]!,
       async () => (await allStatuses(s.store, target)).every((x) => x === "included" || x === "final"),
       { mine },
     );
-    expect(await anchorEventsPerRoot(fx, fx.contract, await rootsOf(s.store))).toEqual([1, 1, 1]);
+    expect(await anchorEventsPerRoot(fx, fx.contract, await rootsOf(s.store))).toEqual(batches.map(() => 1));
     client.end(true);
     await gateway.close();
     provider.destroy();
