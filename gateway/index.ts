@@ -56,14 +56,19 @@ export type {
   CredentialRecord,
   EpcRole,
   EventRecord,
+  EventQuery,
   EventStore,
+  EventViewer,
   EventVisibility,
   InsertEventOutcome,
+  LocationMatch,
   OrganisationKeyRecord,
   OrganisationRecord,
   RevokeKeyOutcome,
   RotateKeyOutcome,
+  SensorReportMatch,
   StoredEvent,
+  TimeRange,
 } from "./store/eventTypes.ts";
 export { messageOrderOf } from "./store/messageOrderOf.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/SqliteStore.ts";
