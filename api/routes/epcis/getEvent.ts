@@ -1,4 +1,5 @@
 import type { RequestHandler } from "express";
+import type { StoredEvent } from "#gateway";
 import { EpcisHttpProblem } from "../../services/capture/epcisHttpProblem.ts";
 import {
   EPCIS_CONTEXT,
@@ -9,6 +10,9 @@ import {
   requestedEpcFormat,
 } from "../../services/epcisQuery/index.ts";
 import type { ApiDeps } from "../../types.ts";
+
+/** Events sharing one eventID looked at; beyond it the first captured may be missed (never seen in practice). */
+const MAX_SAME_ID = 100;
 
 /**
  * `GET /epcis/events/{eventID}`: one event by its eventID or its CBV event hash ID (URL-encoded), where a
@@ -22,9 +26,15 @@ export function getEvent(deps: Pick<ApiDeps, "store" | "adminToken">): RequestHa
     const format = requestedEpcFormat(req);
     const viewer = await queryViewer(req, deps);
     const id = String(req.params.eventID);
-    // The same query as `?EQ_eventID=`, so visibility is decided in one place.
-    const { events } = await deps.store.queryEvents({ viewer, eventIds: [id], limit: 1 });
-    const event = events[0];
+    // The same query as `?EQ_eventID=`, so visibility is decided in one place. An eventID is the capturer's
+    // and need not be unique (GS1's own examples reuse one): the hash ID wins, else the first captured.
+    const { events } = await deps.store.queryEvents({ viewer, eventIds: [id], limit: MAX_SAME_ID });
+    const event =
+      events.find((e) => e.eventHash === id) ??
+      events.reduce<StoredEvent | undefined>(
+        (first, e) => (first && first.arrival < e.arrival ? first : e),
+        undefined,
+      );
     if (!event)
       throw new EpcisHttpProblem(
         404,

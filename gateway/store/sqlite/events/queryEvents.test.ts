@@ -9,7 +9,9 @@ import { SqliteStore } from "../SqliteStore.ts";
 import { eventQuerySql } from "./queryEvents.ts";
 
 // EXAMPLE key from a public label: never use such keys for real.
-const attester = deviceIdentityFromPrivateKey(keccak256(new TextEncoder().encode("EXAMPLE key query attester")));
+const attester = deviceIdentityFromPrivateKey(
+  keccak256(new TextEncoder().encode("EXAMPLE key query attester")),
+);
 const DL = (serial: string) => `https://id.gs1.org/01/04012345111118/21/${serial}`;
 
 function event(serial: string, organisation: string, overrides: Partial<EventRecord> = {}): EventRecord {
