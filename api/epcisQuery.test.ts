@@ -360,9 +360,10 @@ describe("who sees what", () => {
     expect((await query("", as("beta"))).events.length).toBeGreaterThan(acme.events.length - 3);
   });
 
-  it("refuses a credential that is given but not valid instead of answering as anonymous", async () => {
+  it("refuses a credential that is given but not valid (403) or malformed (401) instead of answering as anonymous", async () => {
     const { res } = await query("", { Authorization: "Bearer stk_not-a-credential" });
     expect(res.status).toBe(403);
+    expect((await query("", { Authorization: "Basic eDp5" })).res.status).toBe(401);
   });
 });
 

@@ -136,7 +136,7 @@ export function parseEventQuery(query: Record<string, unknown>): ParsedEventQuer
     }
     const roles = MATCH_ROLES[name];
     if (roles) {
-      (c.epcs ??= []).push({ roles, epcs: valuesOf(name, raw).map(canonical) });
+      c.epcs = [...(c.epcs ?? []), { roles, epcs: valuesOf(name, raw).map(canonical) }];
       continue;
     }
     switch (name) {
