@@ -55,15 +55,20 @@ export type {
   CreateOrganisationOutcome,
   CredentialRecord,
   EpcRole,
+  EventQuery,
   EventRecord,
   EventStore,
+  EventViewer,
   EventVisibility,
   InsertEventOutcome,
+  LocationMatch,
   OrganisationKeyRecord,
   OrganisationRecord,
   RevokeKeyOutcome,
   RotateKeyOutcome,
+  SensorReportMatch,
   StoredEvent,
+  TimeRange,
 } from "./store/eventTypes.ts";
 export { messageOrderOf } from "./store/messageOrderOf.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/SqliteStore.ts";

@@ -117,6 +117,54 @@ export type CaptureJobRecord = {
   result: Record<string, unknown>;
 };
 
+/**
+ * Who asks a query: the operator's admin token sees every event; an organisation sees the events it captured,
+ * public ones, and the events about the objects (instance identifiers, any role but `class`) it captured
+ * events for; anyone else sees public events only.
+ */
+export type EventViewer = { kind: "admin" } | { kind: "organisation"; id: string } | { kind: "anonymous" };
+
+/** A half-open range `[ge, lt)` of ms since epoch; either end may be absent. */
+export type TimeRange = { ge?: number; lt?: number };
+
+/** A location condition: exact canonical ids, or `within` a GLN's canonical id (itself or any extension of it). */
+export type LocationMatch = { exact: string[]; within: string[] };
+
+/** Conditions on ONE sensor report of the event (every given one holds for the same report). */
+export type SensorReportMatch = {
+  /** Bare vocabulary words (`Temperature`), any of them. */
+  types?: string[];
+  /** Canonical device ids, any of them. */
+  deviceIds?: string[];
+  /** `value` in `uom` (after conversion where the units convert, see queryEvents.ts) within `[ge, lt)`. */
+  values?: { uom: string; ge?: number; lt?: number }[];
+};
+
+/**
+ * An EPCIS SimpleEventQuery as the store runs it: every condition given must hold (AND); the values inside
+ * one condition are alternatives (OR). Identifiers and locations are canonical (GS1 Digital Link), CBV terms
+ * bare words, as the store indexes them.
+ */
+export type EventQuery = {
+  viewer: EventViewer;
+  eventTypes?: string[];
+  eventTime?: TimeRange;
+  recordTime?: TimeRange;
+  actions?: string[];
+  bizSteps?: string[];
+  dispositions?: string[];
+  readPoint?: LocationMatch;
+  bizLocation?: LocationMatch;
+  /** Each entry one MATCH_ parameter: an identifier in one of `roles` equal to one of `epcs`. */
+  epcs?: { roles: EpcRole[]; epcs: string[] }[];
+  /** eventID or event hash ID, any of them. */
+  eventIds?: string[];
+  sensorReport?: SensorReportMatch;
+  /** Resume after this event (order: event time, then arrival). */
+  after?: { eventTime: number; arrival: number };
+  limit: number;
+};
+
 export interface EventStore {
   createOrganisation(org: {
     id: string;
@@ -155,6 +203,12 @@ export interface EventStore {
   findEvent(
     key: { messageId: Hex } | { eventId: string } | { eventHash: string },
   ): Promise<StoredEvent | undefined>;
+
+  /**
+   * The events matching a query that its viewer may see, in event-time order (ties by arrival), at most
+   * `limit`, and whether more follow.
+   */
+  queryEvents(query: EventQuery): Promise<{ events: StoredEvent[]; more: boolean }>;
 
   createCaptureJob(job: CaptureJobRecord): Promise<void>;
   finishCaptureJob(

@@ -3,6 +3,10 @@ import { EpcisHttpProblem, epcisErrorHandler } from "../../services/capture/epci
 import { CAPTURE_FILE_SIZE_LIMIT } from "../../services/capture/parseCaptureBody.ts";
 import type { ApiDeps, ApiLogger } from "../../types.ts";
 import { getCaptureJob, optionsCapture, postCapture } from "./capture.ts";
+import { getEvent } from "./getEvent.ts";
+import { listEpcEvents } from "./listEpcEvents.ts";
+import { listEvents } from "./listEvents.ts";
+import { listEventTypes } from "./listEventTypes.ts";
 import { postEvent } from "./postEvent.ts";
 
 export { CAPTURE_LIMIT_HEADERS } from "./capture.ts";
@@ -19,8 +23,8 @@ const notAllowed = (allow: string) => () => {
 };
 
 /**
- * The capture half of GS1's EPCIS 2.0 REST binding, mounted at `/epcis`: `/capture` (jobs) and `POST
- * /events`. Bodies are read raw up to the file size limit (413 beyond), so nothing parses JSON before the
+ * GS1's EPCIS 2.0 REST binding, mounted at `/epcis`: capture (`/capture` jobs, `POST /events`) and query
+ * (`GET /events` with SimpleEventQuery parameters, `/events/{eventID}`, `/eventTypes`, `/epcs/{epc}/events`). Bodies are read raw up to the file size limit (413 beyond), so nothing parses JSON before the
  * bounded parser does. Every refusal is an RFC 7807 problem document.
  * @example app.use("/epcis", epcisRouter(deps, logger))
  */
@@ -35,7 +39,14 @@ export function epcisRouter(deps: ApiDeps, logger: ApiLogger): Router {
       req.method === "OPTIONS" ? optionsCapture(req, res, next) : notAllowed("OPTIONS, POST")(),
     );
   router.route("/capture/:id").get(getCaptureJob(deps)).all(notAllowed("GET, HEAD"));
-  router.route("/events").post(raw, postEvent(deps, logger)).all(notAllowed("POST"));
+  router
+    .route("/events")
+    .get(listEvents(deps))
+    .post(raw, postEvent(deps, logger))
+    .all(notAllowed("GET, HEAD, POST"));
+  router.route("/events/:eventID").get(getEvent(deps)).all(notAllowed("GET, HEAD"));
+  router.route("/eventTypes").get(listEventTypes()).all(notAllowed("GET, HEAD"));
+  router.route("/epcs/:epc/events").get(listEpcEvents(deps)).all(notAllowed("GET, HEAD"));
   router.use(epcisErrorHandler(logger));
   return router;
 }

@@ -6,6 +6,7 @@ import type {
   CaptureJobState,
   CreateOrganisationOutcome,
   CredentialRecord,
+  EventQuery,
   EventRecord,
   EventStore,
   InsertEventOutcome,
@@ -577,6 +578,11 @@ export class SqliteStore implements Store, EventStore {
     key: { messageId: Hex } | { eventId: string } | { eventHash: string },
   ): Promise<StoredEvent | undefined> {
     return events.findEvent(this.db, key);
+  }
+
+  async queryEvents(query: EventQuery): Promise<{ events: StoredEvent[]; more: boolean }> {
+    if (this.closed) throw new SealtrailError("STORE_CLOSED", "store is closed");
+    return events.queryEvents(this.db, query);
   }
 
   async createCaptureJob(job: CaptureJobRecord): Promise<void> {
