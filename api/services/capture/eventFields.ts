@@ -79,9 +79,12 @@ export function glnOfLocation(id: string): string | null {
 
 /**
  * The first identifier of an event that gs1/'s strict parsers refuse (wrong check digit, length, syntax),
- * with why; null when all parse. EPC URNs (`urn:epc:…`) and GS1 Digital Links on id.gs1.org are checked;
- * other URIs (a company's own identifiers) are left alone, as EPCIS allows them.
+ * with why; null when all parse. The EPC URN schemes gs1/ parses (SGTIN, LGTIN, SSCC, SGLN, GRAI, GIAI)
+ * and GS1 Digital Links on id.gs1.org are checked; other URIs — the Tag Data Standard's other schemes
+ * (GSRN, GDTI, SGCN, CPI, …) and a company's own identifiers — are left alone, as EPCIS allows them.
  */
+const CHECKED_EPC_SCHEMES = /^urn:epc:(?:id:(?:sgtin|sscc|sgln|grai|giai)|class:lgtin|idpat:sgtin):/;
+
 export function identifierProblem(event: Record<string, unknown>): { id: string; reason: string } | null {
   const ids: string[] = [];
   const push = (v: unknown) => {
@@ -95,7 +98,7 @@ export function identifierProblem(event: Record<string, unknown>): { id: string;
   for (const field of ["readPoint", "bizLocation"]) push((event[field] as { id?: unknown } | undefined)?.id);
   for (const id of ids) {
     try {
-      if (id.startsWith("urn:epc:")) parseEpcUrn(id);
+      if (CHECKED_EPC_SCHEMES.test(id)) parseEpcUrn(id);
       else if (id.startsWith("https://id.gs1.org/")) parseDigitalLink(id);
     } catch (cause) {
       if (!isGs1Error(cause)) throw cause;
