@@ -27,17 +27,21 @@ function eventBytes(event: EventInput): Uint8Array {
   return utf8.encode(typeof event === "string" ? event : JSON.stringify(event));
 }
 
+/** Signs a 32-byte digest, RFC 6979 and low-S: noble's `signDigest` (default) or libsecp256k1's on servers. */
+export type DigestSigner = (digest: Uint8Array, privateKey: Uint8Array) => Uint8Array;
+
 function sign(
   key: DeviceIdentity,
   contentType: typeof EVENT_CONTENT_TYPE | typeof ATTESTED_EVENT_CONTENT_TYPE,
   payload: Uint8Array,
+  signer: DigestSigner,
 ): SignedEvent {
   validateArgument(
     payload.length <= EVENT_MESSAGE_LIMITS.maxBytes - 200,
     `event payload of ${payload.length} bytes is too large for one message`,
   );
   const protectedBytes = encodeEventProtectedHeader(contentType, addressToBytes(key.address));
-  const signature = signDigest(signingDigest(protectedBytes, payload), key.privateKey);
+  const signature = signer(signingDigest(protectedBytes, payload), key.privateKey);
   const message = assembleCoseSign1(protectedBytes, payload, signature);
   return { message, messageId: messageIdOf(message) };
 }
@@ -48,10 +52,14 @@ function sign(
  * for anything a verifier would refuse.
  * @example signEvent(orgKey, '{"type":"ObjectEvent","eventTime":"2026-01-05T10:00:00Z",…}').messageId
  */
-export function signEvent(organisationKey: DeviceIdentity, event: EventInput): SignedEvent {
+export function signEvent(
+  organisationKey: DeviceIdentity,
+  event: EventInput,
+  signer: DigestSigner = signDigest,
+): SignedEvent {
   const payload = eventBytes(event);
   decodeEventPayload(payload);
-  return sign(organisationKey, EVENT_CONTENT_TYPE, payload);
+  return sign(organisationKey, EVENT_CONTENT_TYPE, payload, signer);
 }
 
 /**
@@ -60,7 +68,12 @@ export function signEvent(organisationKey: DeviceIdentity, event: EventInput): S
  * `<event>` is the event's JSON text exactly as given (an object is serialised with JSON.stringify).
  * @example signAttestedEvent(attesterKey, "acme-foods", event).message
  */
-export function signAttestedEvent(attesterKey: DeviceIdentity, org: string, event: EventInput): SignedEvent {
+export function signAttestedEvent(
+  attesterKey: DeviceIdentity,
+  org: string,
+  event: EventInput,
+  signer: DigestSigner = signDigest,
+): SignedEvent {
   assertOrganisationId(org);
   const inner = eventBytes(event);
   const prefix = utf8.encode(`{"org":${JSON.stringify(org)},"event":`);
@@ -69,5 +82,5 @@ export function signAttestedEvent(attesterKey: DeviceIdentity, org: string, even
   payload.set(inner, prefix.length);
   payload[payload.length - 1] = 0x7d; // }
   decodeAttestedEventPayload(payload);
-  return sign(attesterKey, ATTESTED_EVENT_CONTENT_TYPE, payload);
+  return sign(attesterKey, ATTESTED_EVENT_CONTENT_TYPE, payload, signer);
 }

