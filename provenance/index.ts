@@ -13,6 +13,7 @@ export {
   type ReadingChainOptions,
 } from "./checkReadingChain.ts";
 export { meanKineticTemperature } from "./meanKineticTemperature.ts";
+export { type SensorSummaryInput, sensorSummaryEvent } from "./sensorSummaryEvent.ts";
 export { DEFAULT_TEMPERATURE_PROFILE, type TemperatureProfile } from "./temperatureProfile.ts";
 export {
   type ContainmentEvent,
