@@ -54,6 +54,7 @@ export type {
   CaptureJobState,
   CreateOrganisationOutcome,
   CredentialRecord,
+  DeviceReadingWindow,
   EpcRole,
   EventRecord,
   EventStore,
@@ -61,9 +62,12 @@ export type {
   InsertEventOutcome,
   OrganisationKeyRecord,
   OrganisationRecord,
+  ProvenanceEventRecord,
   RevokeKeyOutcome,
   RotateKeyOutcome,
   StoredEvent,
+  TemperatureProfileRecord,
+  WindowReading,
 } from "./store/eventTypes.ts";
 export { messageOrderOf } from "./store/messageOrderOf.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/SqliteStore.ts";
@@ -71,6 +75,7 @@ export type {
   AnchorRecord,
   AnchorTarget,
   AnchorUpdate,
+  AssignGiaiOutcome,
   BatchRecord,
   DeviceRecord,
   InsertOutcome,

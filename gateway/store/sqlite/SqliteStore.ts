@@ -11,14 +11,18 @@ import type {
   InsertEventOutcome,
   OrganisationKeyRecord,
   OrganisationRecord,
+  DeviceReadingWindow,
+  ProvenanceEventRecord,
   RevokeKeyOutcome,
   RotateKeyOutcome,
   StoredEvent,
+  TemperatureProfileRecord,
 } from "../eventTypes.ts";
 import type {
   AnchorRecord,
   AnchorTarget,
   AnchorUpdate,
+  AssignGiaiOutcome,
   BatchRecord,
   DeviceRecord,
   InsertOutcome,
@@ -31,6 +35,7 @@ import type {
   StoredMessage,
 } from "../types.ts";
 import * as events from "./events/index.ts";
+import { assignDeviceGiai, findDeviceByGiai } from "./deviceGiai.ts";
 import { listMessages } from "./listMessages.ts";
 import { MessageWriter } from "./MessageWriter.ts";
 import { rotateDevice } from "./rotateDevice.ts";
@@ -42,6 +47,7 @@ import {
   messageFromRow,
 } from "./rows.ts";
 import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
+import { getTemperatureProfile, putTemperatureProfile } from "./temperatureProfiles.ts";
 
 export type SqliteStoreOptions = {
   /** Longest a message waits for its group commit when no commit is under way, ms. */
@@ -218,6 +224,14 @@ export class SqliteStore implements Store, EventStore {
     this.db
       .prepare("UPDATE devices SET flagged_at = ? WHERE address = ? AND flagged_at IS NULL")
       .run(at, address);
+  }
+
+  async assignDeviceGiai(address: Address, giai: string): Promise<AssignGiaiOutcome> {
+    return assignDeviceGiai(this.db, address, giai);
+  }
+
+  async findDeviceByGiai(giai: string): Promise<DeviceRecord | undefined> {
+    return findDeviceByGiai(this.db, giai);
   }
 
   insertMessage(message: MessageRecord): Promise<InsertOutcome> {
@@ -596,6 +610,32 @@ export class SqliteStore implements Store, EventStore {
 
   async getCaptureJob(id: string): Promise<CaptureJobRecord | undefined> {
     return events.getCaptureJob(this.db, id);
+  }
+
+  // Provenance (schema 4): events/provenanceQueries.ts and temperatureProfiles.ts.
+
+  async eventsNaming(epcs: readonly string[]): Promise<ProvenanceEventRecord[]> {
+    return events.eventsNaming(this.db, epcs);
+  }
+
+  async readingsAround(device: Address, from: number, to: number): Promise<DeviceReadingWindow> {
+    return events.readingsAround(this.db, device, from, to);
+  }
+
+  async anchorsOfBatches(
+    batchIds: readonly number[],
+  ): Promise<Map<number, { chainId: number; contract: Address; status: string }[]>> {
+    return events.anchorsOfBatches(this.db, batchIds);
+  }
+
+  async getTemperatureProfile(gtin: string): Promise<TemperatureProfileRecord | undefined> {
+    return getTemperatureProfile(this.db, gtin);
+  }
+
+  async putTemperatureProfile(
+    profile: TemperatureProfileRecord,
+  ): Promise<{ created: boolean; profile: TemperatureProfileRecord }> {
+    return putTemperatureProfile(this.db, profile);
   }
 
   async close(): Promise<void> {

@@ -27,6 +27,7 @@ export type DeviceRow = {
   flagged_at: number | null;
   rotated_from: string | null;
   rotated_to: string | null;
+  giai: string | null;
 };
 
 export function deviceFromRow(r: DeviceRow): DeviceRecord {
@@ -39,6 +40,7 @@ export function deviceFromRow(r: DeviceRow): DeviceRecord {
     flaggedAt: r.flagged_at,
     rotatedFrom: r.rotated_from as Address | null,
     rotatedTo: r.rotated_to as Address | null,
+    giai: r.giai,
   };
 }
 
