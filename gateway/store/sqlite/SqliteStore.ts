@@ -6,12 +6,12 @@ import type {
   CaptureJobState,
   CreateOrganisationOutcome,
   CredentialRecord,
+  DeviceReadingWindow,
   EventRecord,
   EventStore,
   InsertEventOutcome,
   OrganisationKeyRecord,
   OrganisationRecord,
-  DeviceReadingWindow,
   ProvenanceEventRecord,
   RevokeKeyOutcome,
   RotateKeyOutcome,
@@ -34,12 +34,13 @@ import type {
   Store,
   StoredMessage,
 } from "../types.ts";
-import * as events from "./events/index.ts";
 import { assignDeviceGiai, findDeviceByGiai } from "./deviceGiai.ts";
+import * as events from "./events/index.ts";
 import { listMessages } from "./listMessages.ts";
 import { MessageWriter } from "./MessageWriter.ts";
 import { rotateDevice } from "./rotateDevice.ts";
 import {
+  DEVICE_WITH_GIAI,
   type DeviceRow,
   deviceFromRow,
   MESSAGE_WITH_BATCH,
@@ -147,7 +148,7 @@ export class SqliteStore implements Store, EventStore {
       messageExists: db.prepare("SELECT 1 FROM messages WHERE id = ?").pluck(),
       messageIdBySeq: db.prepare("SELECT id FROM messages WHERE device = ? AND seq = ?").pluck(),
       getMessage: db.prepare(`${MESSAGE_WITH_BATCH} WHERE m.id = ? AND m.kind = 'reading'`),
-      getDevice: db.prepare("SELECT * FROM devices WHERE address = ?"),
+      getDevice: db.prepare(`${DEVICE_WITH_GIAI} WHERE d.address = ?`),
     };
   }
 
@@ -201,7 +202,7 @@ export class SqliteStore implements Store, EventStore {
 
   async listDevices(): Promise<DeviceRecord[]> {
     return (
-      this.db.prepare("SELECT * FROM devices ORDER BY registered_at, address").all() as DeviceRow[]
+      this.db.prepare(`${DEVICE_WITH_GIAI} ORDER BY d.registered_at, d.address`).all() as DeviceRow[]
     ).map(deviceFromRow);
   }
 

@@ -107,10 +107,16 @@ CREATE TABLE IF NOT EXISTS capture_jobs (
 /**
  * Provenance (schema 4): a device's GIAI (how EPCIS AssociationEvents name it), readings by (device, time)
  * for a device's readings over an interval, and temperature profiles per GTIN. Created by SCHEMA_SQL for a
- * new file and by migration 4 for an older one; nothing here names `devices.giai`, because SCHEMA_SQL also
- * runs on an older file before its migrations, when that column does not exist yet.
+ * new file and by migration 4 for an older one; IF NOT EXISTS, so running both is harmless. The GIAI has
+ * its own table rather than a column of `devices`: SCHEMA_SQL runs on an older file before its migrations,
+ * and an ALTER TABLE ADD COLUMN in a migration would then meet the column a newer CREATE TABLE had made.
  */
 const PROVENANCE_SQL = `
+-- A device's GS1 GIAI (AI 8004) as the bare key: one GIAI per device, one device per GIAI.
+CREATE TABLE IF NOT EXISTS device_giais (
+  giai    TEXT PRIMARY KEY,
+  address TEXT NOT NULL UNIQUE REFERENCES devices (address)
+) STRICT;
 -- "A device's readings between two times, plus the one before and the one after" seeks here: without it
 -- a provenance request scans the device's whole (device, seq) range.
 CREATE INDEX IF NOT EXISTS messages_device_ts ON messages (device, device_ts);
@@ -137,10 +143,7 @@ CREATE TABLE IF NOT EXISTS devices (
   -- Key rotation, as in SealtrailDeviceRegistry.rotate: the new key names the old one and the old one,
   -- revoked at the same instant, names its successor.
   rotated_from  TEXT,
-  rotated_to    TEXT,
-  -- GS1 GIAI (AI 8004) as the bare key: how EPCIS AssociationEvents name the device (schema 4). UNIQUE
-  -- leaves any number of NULLs (devices without one) in SQLite.
-  giai          TEXT UNIQUE
+  rotated_to    TEXT
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS messages (${MESSAGES_COLUMNS}) STRICT;
@@ -207,9 +210,5 @@ ALTER TABLE messages_v3 RENAME TO messages;
 CREATE INDEX IF NOT EXISTS messages_received_at ON messages (received_at);
 ${EVENT_TABLES_SQL}`,
   // The index on (device, device_ts) is built once over every message: O(rows log rows).
-  // ALTER TABLE cannot add a UNIQUE column: the index gives the same constraint.
-  4: `
-ALTER TABLE devices ADD COLUMN giai TEXT;
-CREATE UNIQUE INDEX IF NOT EXISTS devices_giai ON devices (giai);
-${PROVENANCE_SQL}`,
+  4: PROVENANCE_SQL,
 };

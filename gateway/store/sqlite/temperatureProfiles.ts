@@ -22,7 +22,10 @@ const fromRow = (r: ProfileRow): TemperatureProfileRecord => ({
 });
 
 /** The profile of a GTIN (14 digits) or of `default`. */
-export function getTemperatureProfile(db: Database.Database, gtin: string): TemperatureProfileRecord | undefined {
+export function getTemperatureProfile(
+  db: Database.Database,
+  gtin: string,
+): TemperatureProfileRecord | undefined {
   const row = db.prepare("SELECT * FROM temperature_profiles WHERE gtin = ?").get(gtin) as
     | ProfileRow
     | undefined;
