@@ -1,4 +1,5 @@
 import type { RequestHandler } from "express";
+import { addressFromPublicKey } from "#protocol";
 import { ApiError, ApiErrorCode } from "../errors.ts";
 import { deviceToJson } from "../services/deviceToJson.ts";
 import type { ApiDeps, ApiLogger } from "../types.ts";
@@ -17,9 +18,15 @@ export function registerDevice(deps: Pick<ApiDeps, "registry" | "store">, logger
     const { publicKey, label, giai } = parseDeviceRegistration(req.body);
     // Checked before registering too, so the usual refusal leaves no device behind; the assignment below
     // checks again, in one transaction, for a registration racing this one.
-    const holder = giai === undefined ? undefined : await deps.store.findDeviceByGiai(giai);
-    let { device, created } = await deps.registry.register(publicKey, label);
-    if (holder !== undefined && holder.address !== device.address) throw giaiTaken(giai!, holder.address);
+    if (giai !== undefined) {
+      const holder = await deps.store.findDeviceByGiai(giai);
+      if (holder !== undefined && holder.address !== addressFromPublicKey(publicKey)) {
+        throw giaiTaken(giai, holder.address);
+      }
+    }
+    const registered = await deps.registry.register(publicKey, label);
+    const { created } = registered;
+    let { device } = registered;
     if (giai !== undefined) {
       const outcome = await deps.registry.assignGiai(device.address, giai);
       if (outcome.status === "taken") throw giaiTaken(giai, outcome.holder);
