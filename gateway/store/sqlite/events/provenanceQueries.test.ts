@@ -70,7 +70,7 @@ describe("provenance queries of the SQLite store (schema 4)", () => {
         .join("\n");
     expect(
       plan(
-        "SELECT n FROM messages WHERE device = ? AND device_ts >= ? AND device_ts <= ? ORDER BY device_ts",
+        "SELECT n, seq, id, json_extract(payload, '$.prev') FROM messages WHERE device = ? AND device_ts >= ? AND device_ts <= ? AND kind = 'reading' ORDER BY device_ts",
       ),
     ).toMatch(
       /SEARCH messages USING INDEX messages_device_ts \(device=\? AND device_ts>\? AND device_ts<\?\)/,
