@@ -45,6 +45,8 @@ const { values: args } = parseArgs({
     "fill-seconds": { type: "string", default: "60" },
     runs: { type: "string", default: "50" },
     days: { type: "string", default: "30" },
+    /** Keep the store file at this path (for looking at query plans afterwards) instead of a temp dir. */
+    keep: { type: "string" },
   },
 });
 const MIN = 60_000;
@@ -184,7 +186,7 @@ const TARGET = { chainId: 31337, contract: "0x5fbdb2315678afecb367f032d93f642f64
 async function main() {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const dir = mkdtempSync(join(tmpdir(), "sealtrail-bench-provenance-"));
-  const path = join(dir, "store.db");
+  const path = args.keep ?? join(dir, "store.db");
   const t0 = Date.parse("2026-01-01T00:00:00.000Z");
   try {
     await SqliteStore.open(path, { writerThread: false }).close();
