@@ -1,28 +1,25 @@
 import type { AnchorTarget, EventStore, Store, WindowReading } from "#gateway";
 import type { AnchorStatus, Hex } from "#protocol";
 import {
-  assessColdChain,
   type ChainGap,
   type ColdChainAssessment,
   type Enclosure,
   sensorsWatching,
   type TemperatureProfile,
-  type TemperatureSample,
 } from "#provenance";
 import type { ItemRef } from "../../validation/parseItemParam.ts";
 import { anchorTiers } from "./anchorTiers.ts";
+import { assessJourney } from "./assessJourney.ts";
 import type { CallerAccess } from "./callerAccess.ts";
 import { type EffectiveProfile, temperatureProfileOf } from "./temperatureProfileOf.ts";
 import { traceItem } from "./traceItem.ts";
-import { type WatchedReadings, watchReadings } from "./watchReadings.ts";
+import { watchReadings } from "./watchReadings.ts";
 
 /** The provenance document's format: versioned, so a reader can refuse one it does not know. */
 export const PROVENANCE_FORMAT = "sealtrail-provenance-v1";
 /** Columns of a reading row: 43,200 readings as objects would repeat every key 43,200 times. */
 export const READING_COLUMNS = ["ts", "tempC", "messageId", "batch"] as const;
 export type ReadingRow = [ts: number, tempC: number | null, messageId: Hex, batch: number | null];
-
-type Gap = Pick<ChainGap, "from" | "to" | "reason">;
 
 export type ProvenanceEventJson =
   | {
@@ -164,40 +161,4 @@ export async function buildProvenance(
     profile,
     coldChain,
   };
-}
-
-/**
- * The cold-chain verdict over the stretch the sensors watched (from the first watch's start to the last
- * one's end; with no sensor, the item's whole record so far, which is then `incomplete`). A gap in one
- * sensor's record is forgiven where another sensor watched the same stretch without a gap, and a stretch
- * inside the window that no sensor watched is a gap (`silence`): never `compliant` over time nobody saw.
- */
-function assessJourney(
-  watched: readonly WatchedReadings[],
-  profile: TemperatureProfile,
-  fallback: { from: number; to: number },
-): ColdChainAssessment {
-  if (watched.length === 0) return assessColdChain([], [], fallback, profile);
-  const window = {
-    from: Math.min(...watched.map((w) => w.from)),
-    to: Math.max(...watched.map((w) => w.to)),
-  };
-  const samples: TemperatureSample[] = [];
-  for (const w of watched)
-    for (const r of w.readings) if (r.tempC !== null) samples.push({ ts: r.ts, tempC: r.tempC });
-  const clean = (w: WatchedReadings, g: Gap) =>
-    w.from <= g.from && w.to >= g.to && w.gaps.every((o) => o.to <= g.from || o.from >= g.to);
-  const gaps: Gap[] = [];
-  for (const w of watched)
-    for (const g of w.gaps)
-      if (!watched.some((other) => other !== w && clean(other, g)))
-        gaps.push({ from: g.from, to: g.to, reason: g.reason });
-  // Stretches of the window no sensor watched.
-  const spans = watched.map((w) => [w.from, w.to] as const).sort((a, b) => a[0] - b[0]);
-  let reach = window.from;
-  for (const [from, to] of spans) {
-    if (from > reach) gaps.push({ from: reach, to: from, reason: "silence" });
-    reach = Math.max(reach, to);
-  }
-  return assessColdChain(samples, gaps, window, profile);
 }
