@@ -32,6 +32,7 @@ import {
   revokeOrganisationKey,
   rotateOrganisationKey,
 } from "./routes/organisations/index.ts";
+import { getProvenance, getTemperatureProfile, putTemperatureProfile } from "./routes/provenance/index.ts";
 import { BatchTreeCache } from "./services/batchTreeCache.ts";
 import { type ApiDeps, type ApiLogger, silentLogger } from "./types.ts";
 
@@ -116,6 +117,7 @@ export function createApp(deps: ApiDeps): Express {
     .get(getVerifierTool(deps, "sha256"))
     .all(methodNotAllowed(["GET", "HEAD"]));
   mountTraceability(api, deps, logger);
+  mountProvenance(api, deps, logger);
   app.use(API_PREFIX, api);
   app.use("/epcis", epcisRouter(deps, logger));
   if (deps.metrics) app.get("/metrics", deps.metrics);
@@ -158,4 +160,26 @@ function mountTraceability(api: express.Router, deps: ApiDeps, logger: ApiLogger
     .route("/events/:key/proof")
     .get(getEventProof(deps, new BatchTreeCache()))
     .all(methodNotAllowed(["GET", "HEAD"]));
+}
+
+/** Provenance (open) and temperature profiles (admin writes), under the v1 prefix. */
+function mountProvenance(api: express.Router, deps: ApiDeps, logger: ApiLogger): void {
+  api
+    .route("/provenance")
+    .get(getProvenance(deps))
+    .all(methodNotAllowed(["GET", "HEAD"]));
+  api
+    .route("/provenance/01/:gtin/21/:serial")
+    .get(getProvenance(deps))
+    .all(methodNotAllowed(["GET", "HEAD"]));
+  api
+    .route("/profiles/:gtin")
+    .put(
+      requireAdminToken(deps.adminToken),
+      requireJsonBody,
+      express.json({ limit: MAX_JSON_BODY_BYTES, strict: true }),
+      putTemperatureProfile(deps, logger),
+    )
+    .get(getTemperatureProfile(deps))
+    .all(methodNotAllowed(["GET", "HEAD", "PUT"]));
 }

@@ -53,6 +53,7 @@ describe("devices API", () => {
         flaggedAt: null,
         rotatedFrom: null,
         rotatedTo: null,
+        giai: null,
       });
       expect(first.headers.get("location")).toBe(`/api/v1/devices/${device.address}`);
 

@@ -44,6 +44,16 @@ export const ApiErrorCode = {
   KeyRevoked: "KEY_REVOKED",
   /** No event with this eventID, event hash ID or message id. */
   EventNotFound: "EVENT_NOT_FOUND",
+  /** A GIAI that is not a valid GS1 Individual Asset Identifier (bare, EPC URN or Digital Link). */
+  InvalidGiai: "INVALID_GIAI",
+  /** A GIAI that names another device already, or a device that has another GIAI already. */
+  GiaiTaken: "GIAI_TAKEN",
+  /** An `item` that is not a GS1 Digital Link (URI or path) or EPC URN of an object. */
+  InvalidItem: "INVALID_ITEM",
+  /** A GTIN path parameter that is not a valid GTIN (8, 12, 13 or 14 digits, check digit) nor `default`. */
+  InvalidGtin: "INVALID_GTIN",
+  /** No event names the item (nor does any unit that held it). */
+  ItemNotFound: "ITEM_NOT_FOUND",
   /** The request line is longer than the server reads (414; answered before routing). */
   UriTooLong: "URI_TOO_LONG",
   /** The request line and headers are larger than the server reads (431; answered before routing). */

@@ -25,6 +25,7 @@ const DEVICE = {
   flaggedAt: null,
   rotatedFrom: null,
   rotatedTo: null,
+  giai: null,
 };
 
 const jsonHeaders = (extra: Record<string, string> = {}) =>

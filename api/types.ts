@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AnchorTarget, DeviceRegistry, EventStore, Store } from "#gateway";
 import type { DeviceIdentity } from "#protocol";
+import type { TemperatureProfile } from "#provenance";
 
 type LogFn = (objOrMsg: object | string, msg?: string) => void;
 
@@ -25,6 +26,13 @@ export type ApiDeps = {
   isReady: () => boolean;
   /** Confirmations after which the anchorer marks an anchor final; reported by /status only. */
   finalityDepth?: number;
+  /**
+   * The cold-chain profile of every GTIN without its own and when no default is stored (PUT
+   * /profiles/default); DEFAULT_TEMPERATURE_PROFILE (2–8 °C, 30 min at once, 60 min in all) when absent.
+   */
+  defaultTemperatureProfile?: TemperatureProfile;
+  /** A sensor's readings further apart than this leave the time between unwatched (default 5 min). */
+  provenanceMaxSilenceMs?: number;
   /** Defaults to a silent logger. */
   logger?: ApiLogger;
   /** The standalone verifier served under /tools; defaults to dist/sealtrail-verify.mjs of this checkout. */

@@ -19,6 +19,8 @@ export const CliErrorCode = {
   FileExists: "FILE_EXISTS",
   /** The output file could not be written. */
   WriteFailed: "WRITE_FAILED",
+  /** The demo's traceability story could not be told: its own API refused a step. */
+  DemoStoryFailed: "DEMO_STORY_FAILED",
   /** A command module does not export `run`. */
   BadCommandModule: "BAD_COMMAND_MODULE",
 } as const;

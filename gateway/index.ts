@@ -54,6 +54,7 @@ export type {
   CaptureJobState,
   CreateOrganisationOutcome,
   CredentialRecord,
+  DeviceReadingWindow,
   EpcRole,
   EventQuery,
   EventRecord,
@@ -64,11 +65,14 @@ export type {
   LocationMatch,
   OrganisationKeyRecord,
   OrganisationRecord,
+  ProvenanceEventRecord,
   RevokeKeyOutcome,
   RotateKeyOutcome,
   SensorReportMatch,
   StoredEvent,
+  TemperatureProfileRecord,
   TimeRange,
+  WindowReading,
 } from "./store/eventTypes.ts";
 export { messageOrderOf } from "./store/messageOrderOf.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/SqliteStore.ts";
@@ -76,6 +80,7 @@ export type {
   AnchorRecord,
   AnchorTarget,
   AnchorUpdate,
+  AssignGiaiOutcome,
   BatchRecord,
   DeviceRecord,
   InsertOutcome,

@@ -65,7 +65,8 @@ export function checkReadingChain(
     const stretch = { from: Math.max(a.ts, from), to: Math.min(b.ts, to), afterSeq: a.seq, beforeSeq: b.seq };
     if (stretch.to < stretch.from) continue; // both outside the interval, on the same side
     if (b.seq !== a.seq + 1) gaps.push({ ...stretch, reason: "missing-seq" });
-    else if (b.prev.toLowerCase() !== a.messageId.toLowerCase())
+    // Ids are lowercase as the store gives them; the case-folding compare runs only when they differ.
+    else if (b.prev !== a.messageId && b.prev.toLowerCase() !== a.messageId.toLowerCase())
       gaps.push({ ...stretch, reason: "broken-link" });
     else if (b.ts - a.ts > maxSilenceMs) gaps.push({ ...stretch, reason: "silence" });
   }

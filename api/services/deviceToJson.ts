@@ -16,6 +16,8 @@ export type DeviceJson = {
   rotatedFrom: Address | null;
   /** The device whose key replaced this one by a rotation (this one is revoked then). */
   rotatedTo: Address | null;
+  /** Its GS1 GIAI (bare key), how EPCIS AssociationEvents name it; null when it has none. */
+  giai: string | null;
 };
 
 /**
@@ -34,5 +36,6 @@ export function deviceToJson(device: DeviceRecord): DeviceJson {
     flaggedAt: device.flaggedAt,
     rotatedFrom: device.rotatedFrom,
     rotatedTo: device.rotatedTo,
+    giai: device.giai,
   };
 }

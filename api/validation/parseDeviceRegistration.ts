@@ -1,5 +1,6 @@
 import { compressPublicKey, hexToBytes, isProtocolError } from "#protocol";
 import { ApiError, ApiErrorCode } from "../errors.ts";
+import { parseGiai } from "./parseGiai.ts";
 
 export const MAX_LABEL_LENGTH = 100;
 
@@ -8,9 +9,11 @@ export type DeviceRegistration = {
   /** 33-byte compressed secp256k1 key, checked to be on the curve. */
   publicKey: Uint8Array;
   label: string;
+  /** The device's GIAI (bare key), when given. */
+  giai?: string;
 };
 
-const ALLOWED_KEYS = new Set(["publicKey", "label"]);
+const ALLOWED_KEYS = new Set(["publicKey", "label", "giai"]);
 // Labels are shown in the scan page and logs: no control characters (line breaks, escapes).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/;
@@ -21,7 +24,8 @@ function invalidBody(message: string): ApiError {
 
 /**
  * Checks a registration body: `{ publicKey: "0x…" (33-byte compressed or 65-byte uncompressed),
- * label: 1..100 characters }`, nothing else. Throws INVALID_BODY or INVALID_PUBLIC_KEY.
+ * label: 1..100 characters, giai?: GIAI }`, nothing else. Throws INVALID_BODY, INVALID_PUBLIC_KEY or
+ * INVALID_GIAI.
  * @example parseDeviceRegistration({ publicKey: "0x02…", label: "truck 7 fridge" }).publicKey.length // 33
  */
 export function parseDeviceRegistration(body: unknown): DeviceRegistration {
@@ -30,10 +34,13 @@ export function parseDeviceRegistration(body: unknown): DeviceRegistration {
   }
   const unknownKey = Object.keys(body).find((k) => !ALLOWED_KEYS.has(k));
   if (unknownKey !== undefined) throw invalidBody(`unknown field ${JSON.stringify(unknownKey.slice(0, 40))}`);
-  const fields = body as { publicKey?: unknown; label?: unknown };
+  const fields = body as { publicKey?: unknown; label?: unknown; giai?: unknown };
   // The label is checked first (documented order of refusals).
   const label = parseLabelField(fields.label);
-  return { publicKey: parsePublicKeyField(fields.publicKey), label };
+  const publicKey = parsePublicKeyField(fields.publicKey);
+  return fields.giai === undefined
+    ? { publicKey, label }
+    : { publicKey, label, giai: parseGiai(fields.giai) };
 }
 
 /** The `label` field of a device body: 1..100 characters, no control characters; throws INVALID_BODY. */

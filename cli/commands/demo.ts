@@ -109,6 +109,9 @@ function banner(stack: Stack, fleet: DemoFleet | undefined): string {
       ? `  Admin token  ${stack.adminToken}  (generated now; kept in ${stack.adminTokenFile})`
       : `  Admin token  in ${stack.adminTokenFile}${process.env.SEALTRAIL_ADMIN_TOKEN ? " (or SEALTRAIL_ADMIN_TOKEN)" : ""}`,
     fleet ? `  Fleet        ${fleet.description}` : "  Fleet        off (SEALTRAIL_SIM=off)",
+    ...(fleet?.provenance
+      ? [`  Compliant    ${fleet.provenance.compliantUrl}`, `  Excursion    ${fleet.provenance.excursionUrl}`]
+      : []),
     "",
     "Try:",
     `  curl ${stack.apiUrl}/api/v1/status`,

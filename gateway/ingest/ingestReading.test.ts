@@ -22,7 +22,7 @@ class FakeStore {
     return this.devices.get(a);
   }
   async registerDevice(d: { address: Address; publicKey: Uint8Array; label: string; registeredAt: number }) {
-    const record = { ...d, revokedAt: null, flaggedAt: null, rotatedFrom: null, rotatedTo: null };
+    const record = { ...d, revokedAt: null, flaggedAt: null, rotatedFrom: null, rotatedTo: null, giai: null };
     this.devices.set(d.address, record);
     return record;
   }

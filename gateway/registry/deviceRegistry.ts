@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { type Address, addressFromPublicKey, compressPublicKey } from "#protocol";
-import type { DeviceRecord, RotateOutcome, Store } from "../store/types.ts";
+import type { AssignGiaiOutcome, DeviceRecord, RotateOutcome, Store } from "../store/types.ts";
 
 /** What happened to one revocation. */
 export type RevokeOutcome =
@@ -72,6 +72,15 @@ export class DeviceRegistry extends EventEmitter<DeviceRegistryEvents> {
     } finally {
       this.registering.delete(address);
     }
+  }
+
+  /**
+   * Gives a registered device its GIAI, once (see the store's assignDeviceGiai); the cache follows.
+   */
+  async assignGiai(address: Address, giai: string): Promise<AssignGiaiOutcome> {
+    const outcome = await this.store.assignDeviceGiai(address, giai);
+    if (outcome.status === "assigned") this.cache.set(address, outcome.device);
+    return outcome;
   }
 
   /**

@@ -165,6 +165,57 @@ export type EventQuery = {
   limit: number;
 };
 
+/** An event as provenance reads it: the indexed fields, the JSON as signed, every identifier with its role. */
+export type ProvenanceEventRecord = {
+  arrival: number;
+  messageId: Hex;
+  eventHash: string;
+  eventId: string;
+  organisation: string;
+  signedBy: EventSignerKind;
+  type: string;
+  eventTime: number;
+  action: string | null;
+  bizStep: string | null;
+  visibility: EventVisibility;
+  eventJson: string;
+  epcs: { epc: string; role: EpcRole }[];
+  batchId: number | null;
+};
+
+/** One stored (so verified) reading, as completeness and the cold-chain verdict read it. */
+export type WindowReading = {
+  seq: number;
+  /** Device clock, ms. */
+  ts: number;
+  messageId: Hex;
+  /** The previous message's id the reading carries. */
+  prev: Hex;
+  /** `m.temp_c`, or null when the reading has no temperature. */
+  tempC: number | null;
+  batchId: number | null;
+};
+
+/** A device's readings in a window plus its neighbours outside it (null when there is none). */
+export type DeviceReadingWindow = {
+  before: WindowReading | null;
+  within: WindowReading[];
+  after: WindowReading | null;
+  /** More readings than one window returns lie in the window; `within` holds the first ones. */
+  truncated: boolean;
+};
+
+/** A cold-chain temperature profile as stored: per GTIN (14 digits), or `default`. */
+export type TemperatureProfileRecord = {
+  gtin: string;
+  name: string;
+  minC: number;
+  maxC: number;
+  maxSingleExcursionMs: number;
+  maxCumulativeExcursionMs: number;
+  updatedAt: number;
+};
+
 export interface EventStore {
   createOrganisation(org: {
     id: string;
@@ -220,4 +271,18 @@ export interface EventStore {
     },
   ): Promise<void>;
   getCaptureJob(id: string): Promise<CaptureJobRecord | undefined>;
+
+  // Provenance (schema 4)
+  /** Every event naming one of these canonical identifiers (any role), oldest first. */
+  eventsNaming(epcs: readonly string[]): Promise<ProvenanceEventRecord[]>;
+  /** A device's readings with from <= ts <= to, plus the one before and the one after, by time. */
+  readingsAround(device: Address, from: number, to: number): Promise<DeviceReadingWindow>;
+  /** Anchor records (target and status) of these batches, by batch id. */
+  anchorsOfBatches(
+    batchIds: readonly number[],
+  ): Promise<Map<number, { chainId: number; contract: Address; status: string }[]>>;
+  getTemperatureProfile(gtin: string): Promise<TemperatureProfileRecord | undefined>;
+  putTemperatureProfile(
+    profile: TemperatureProfileRecord,
+  ): Promise<{ created: boolean; profile: TemperatureProfileRecord }>;
 }

@@ -20,7 +20,20 @@ export type DeviceRecord = {
   rotatedFrom: Address | null;
   /** The key that replaced this one by a rotation (this one is then revoked, at the same time), or null. */
   rotatedTo: Address | null;
+  /** Its GS1 GIAI (AI 8004, the bare key), how EPCIS AssociationEvents name it; null when it has none. */
+  giai: string | null;
 };
+
+/** What happened to one GIAI assignment: a device keeps the first GIAI it is given, and a GIAI names one device. */
+export type AssignGiaiOutcome =
+  | { status: "assigned"; device: DeviceRecord }
+  /** The device has this GIAI already. */
+  | { status: "unchanged"; device: DeviceRecord }
+  /** The device has another GIAI. */
+  | { status: "conflict"; device: DeviceRecord }
+  /** Another device has this GIAI. */
+  | { status: "taken"; holder: Address }
+  | { status: "unknown" };
 
 /** What happened to one rotation (the same checks, in the same order, as SealtrailDeviceRegistry.rotate). */
 export type RotateOutcome =
@@ -148,6 +161,10 @@ export interface Store {
     at: number;
   }): Promise<RotateOutcome>;
   flagDevice(address: Address, at: number): Promise<void>;
+  /** Gives a device its GIAI (bare key, validated by the caller), once. */
+  assignDeviceGiai(address: Address, giai: string): Promise<AssignGiaiOutcome>;
+  /** The device a GIAI names. */
+  findDeviceByGiai(giai: string): Promise<DeviceRecord | undefined>;
 
   // Messages
   /** Durably inserts one message (group-committed with concurrent calls). Resolves after the commit. */

@@ -175,6 +175,43 @@ describe("the demo (what `bin/dev demo` runs), started and stopped as from a ter
     }
   });
 
+  it("tells the traceability story: the banner's two products end their journey compliant and with an excursion", async () => {
+    const url = (name: string) =>
+      new RegExp(`^ {2}${name} +(http\\S+/provenance/01/\\d{14}/21/\\S+)$`, "m").exec(first.stdout())?.[1];
+    const compliant = url("Compliant");
+    const excursion = url("Excursion");
+    expect(compliant).toBeDefined();
+    expect(excursion).toBeDefined();
+    type Provenance = {
+      events: { bizStep?: string }[];
+      devices: { giai: string; complete: boolean; readings: { count: number } }[];
+      coldChain: { verdict: string };
+    };
+    // The journey ends (received, sensors off, unpacked) 5 s before the fleet's 180 s run does.
+    const deadline = Date.now() + 240_000;
+    let last: Provenance | undefined;
+    while (Date.now() < deadline) {
+      last = await getJson<Provenance>(excursion!);
+      if (last.events.some((e) => e.bizStep === "unpacking")) break;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+    expect(last?.events.map((e) => e.bizStep)).toEqual([
+      "commissioning",
+      "packing",
+      "assembling",
+      "shipping",
+      "receiving",
+      "removing",
+      "unpacking",
+    ]);
+    expect(last?.devices).toEqual([expect.objectContaining({ giai: "4012345REEFER2", complete: true })]);
+    expect(last?.coldChain.verdict).toBe("excursion");
+    const good = await getJson<Provenance>(compliant!);
+    expect(good.devices).toEqual([expect.objectContaining({ giai: "4012345REEFER1", complete: true })]);
+    expect(good.devices[0]!.readings.count).toBeGreaterThan(100);
+    expect(good.coldChain.verdict).toBe("compliant");
+  });
+
   it('stops on Ctrl-C (SIGINT to its process group): prints "Stopped.", exits 0, leaves no process and no port', async () => {
     process.kill(-first.pgid, "SIGINT");
     expect(await first.exited).toEqual({ code: 0, signal: null });

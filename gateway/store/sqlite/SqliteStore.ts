@@ -6,20 +6,24 @@ import type {
   CaptureJobState,
   CreateOrganisationOutcome,
   CredentialRecord,
+  DeviceReadingWindow,
   EventQuery,
   EventRecord,
   EventStore,
   InsertEventOutcome,
   OrganisationKeyRecord,
   OrganisationRecord,
+  ProvenanceEventRecord,
   RevokeKeyOutcome,
   RotateKeyOutcome,
   StoredEvent,
+  TemperatureProfileRecord,
 } from "../eventTypes.ts";
 import type {
   AnchorRecord,
   AnchorTarget,
   AnchorUpdate,
+  AssignGiaiOutcome,
   BatchRecord,
   DeviceRecord,
   InsertOutcome,
@@ -31,11 +35,13 @@ import type {
   Store,
   StoredMessage,
 } from "../types.ts";
+import { assignDeviceGiai, findDeviceByGiai } from "./deviceGiai.ts";
 import * as events from "./events/index.ts";
 import { listMessages } from "./listMessages.ts";
 import { MessageWriter } from "./MessageWriter.ts";
 import { rotateDevice } from "./rotateDevice.ts";
 import {
+  DEVICE_WITH_GIAI,
   type DeviceRow,
   deviceFromRow,
   MESSAGE_WITH_BATCH,
@@ -43,6 +49,7 @@ import {
   messageFromRow,
 } from "./rows.ts";
 import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
+import { getTemperatureProfile, putTemperatureProfile } from "./temperatureProfiles.ts";
 
 export type SqliteStoreOptions = {
   /** Longest a message waits for its group commit when no commit is under way, ms. */
@@ -142,7 +149,7 @@ export class SqliteStore implements Store, EventStore {
       messageExists: db.prepare("SELECT 1 FROM messages WHERE id = ?").pluck(),
       messageIdBySeq: db.prepare("SELECT id FROM messages WHERE device = ? AND seq = ?").pluck(),
       getMessage: db.prepare(`${MESSAGE_WITH_BATCH} WHERE m.id = ? AND m.kind = 'reading'`),
-      getDevice: db.prepare("SELECT * FROM devices WHERE address = ?"),
+      getDevice: db.prepare(`${DEVICE_WITH_GIAI} WHERE d.address = ?`),
     };
   }
 
@@ -196,7 +203,7 @@ export class SqliteStore implements Store, EventStore {
 
   async listDevices(): Promise<DeviceRecord[]> {
     return (
-      this.db.prepare("SELECT * FROM devices ORDER BY registered_at, address").all() as DeviceRow[]
+      this.db.prepare(`${DEVICE_WITH_GIAI} ORDER BY d.registered_at, d.address`).all() as DeviceRow[]
     ).map(deviceFromRow);
   }
 
@@ -219,6 +226,14 @@ export class SqliteStore implements Store, EventStore {
     this.db
       .prepare("UPDATE devices SET flagged_at = ? WHERE address = ? AND flagged_at IS NULL")
       .run(at, address);
+  }
+
+  async assignDeviceGiai(address: Address, giai: string): Promise<AssignGiaiOutcome> {
+    return assignDeviceGiai(this.db, address, giai);
+  }
+
+  async findDeviceByGiai(giai: string): Promise<DeviceRecord | undefined> {
+    return findDeviceByGiai(this.db, giai);
   }
 
   insertMessage(message: MessageRecord): Promise<InsertOutcome> {
@@ -602,6 +617,32 @@ export class SqliteStore implements Store, EventStore {
 
   async getCaptureJob(id: string): Promise<CaptureJobRecord | undefined> {
     return events.getCaptureJob(this.db, id);
+  }
+
+  // Provenance (schema 4): events/provenanceQueries.ts and temperatureProfiles.ts.
+
+  async eventsNaming(epcs: readonly string[]): Promise<ProvenanceEventRecord[]> {
+    return events.eventsNaming(this.db, epcs);
+  }
+
+  async readingsAround(device: Address, from: number, to: number): Promise<DeviceReadingWindow> {
+    return events.readingsAround(this.db, device, from, to);
+  }
+
+  async anchorsOfBatches(
+    batchIds: readonly number[],
+  ): Promise<Map<number, { chainId: number; contract: Address; status: string }[]>> {
+    return events.anchorsOfBatches(this.db, batchIds);
+  }
+
+  async getTemperatureProfile(gtin: string): Promise<TemperatureProfileRecord | undefined> {
+    return getTemperatureProfile(this.db, gtin);
+  }
+
+  async putTemperatureProfile(
+    profile: TemperatureProfileRecord,
+  ): Promise<{ created: boolean; profile: TemperatureProfileRecord }> {
+    return putTemperatureProfile(this.db, profile);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Address } from "#protocol";
 import type { RotateOutcome } from "../types.ts";
-import { type DeviceRow, deviceFromRow } from "./rows.ts";
+import { DEVICE_WITH_GIAI, type DeviceRow, deviceFromRow } from "./rows.ts";
 
 /**
  * Replaces device key `from` by `to` in one transaction, mirroring SealtrailDeviceRegistry.rotate: `to` is
@@ -13,7 +13,7 @@ export function rotateDevice(
   db: Database.Database,
   rotation: { from: Address; to: { address: Address; publicKey: Uint8Array; label: string }; at: number },
 ): RotateOutcome {
-  const get = db.prepare("SELECT * FROM devices WHERE address = ?");
+  const get = db.prepare(`${DEVICE_WITH_GIAI} WHERE d.address = ?`);
   return db
     .transaction((): RotateOutcome => {
       const existing = get.get(rotation.to.address) as DeviceRow | undefined;

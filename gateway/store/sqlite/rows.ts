@@ -18,6 +18,9 @@ export type MessageRow = {
 export const MESSAGE_WITH_BATCH = `SELECT m.*, (SELECT b.id FROM batches b WHERE b.last_n >= m.n AND b.first_n <= m.n ORDER BY b.last_n LIMIT 1) AS batch_id
   FROM messages m`;
 
+/** Every column of `devices` plus its GIAI (schema 4 keeps it in `device_giais`). */
+export const DEVICE_WITH_GIAI = `SELECT d.*, g.giai FROM devices d LEFT JOIN device_giais g ON g.address = d.address`;
+
 export type DeviceRow = {
   address: string;
   public_key: Buffer;
@@ -27,6 +30,7 @@ export type DeviceRow = {
   flagged_at: number | null;
   rotated_from: string | null;
   rotated_to: string | null;
+  giai: string | null;
 };
 
 export function deviceFromRow(r: DeviceRow): DeviceRecord {
@@ -39,6 +43,7 @@ export function deviceFromRow(r: DeviceRow): DeviceRecord {
     flaggedAt: r.flagged_at,
     rotatedFrom: r.rotated_from as Address | null,
     rotatedTo: r.rotated_to as Address | null,
+    giai: r.giai,
   };
 }
 

@@ -1,8 +1,8 @@
 /**
- * SQLite schema, version 3. `user_version` records it; a newer file is refused rather than misread, an older
+ * SQLite schema, version 4. `user_version` records it; a newer file is refused rather than misread, an older
  * one is brought up to date by {@link MIGRATIONS} when it is opened.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * The messages table: readings and events side by side, so batching, anchoring and Merkle proofs treat
@@ -104,6 +104,34 @@ CREATE TABLE IF NOT EXISTS capture_jobs (
 ) STRICT;
 `;
 
+/**
+ * Provenance (schema 4): a device's GIAI (how EPCIS AssociationEvents name it), readings by (device, time)
+ * for a device's readings over an interval, and temperature profiles per GTIN. Created by SCHEMA_SQL for a
+ * new file and by migration 4 for an older one; IF NOT EXISTS, so running both is harmless. The GIAI has
+ * its own table rather than a column of `devices`: SCHEMA_SQL runs on an older file before its migrations,
+ * and an ALTER TABLE ADD COLUMN in a migration would then meet the column a newer CREATE TABLE had made.
+ */
+const PROVENANCE_SQL = `
+-- A device's GS1 GIAI (AI 8004) as the bare key: one GIAI per device, one device per GIAI.
+CREATE TABLE IF NOT EXISTS device_giais (
+  giai    TEXT PRIMARY KEY,
+  address TEXT NOT NULL UNIQUE REFERENCES devices (address)
+) STRICT;
+-- "A device's readings between two times, plus the one before and the one after" seeks here: without it
+-- a provenance request scans the device's whole (device, seq) range.
+CREATE INDEX IF NOT EXISTS messages_device_ts ON messages (device, device_ts);
+-- gtin: 14 digits, or 'default' for the profile of every other GTIN.
+CREATE TABLE IF NOT EXISTS temperature_profiles (
+  gtin                  TEXT PRIMARY KEY,
+  name                  TEXT NOT NULL,
+  min_c                 REAL NOT NULL,
+  max_c                 REAL NOT NULL,
+  max_single_ms         INTEGER NOT NULL,
+  max_cumulative_ms     INTEGER NOT NULL,
+  updated_at            INTEGER NOT NULL
+) STRICT;
+`;
+
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS devices (
   address       TEXT PRIMARY KEY,
@@ -159,7 +187,8 @@ CREATE TABLE IF NOT EXISTS meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) STRICT;
-${EVENT_TABLES_SQL}`;
+${EVENT_TABLES_SQL}
+${PROVENANCE_SQL}`;
 
 /**
  * What brings a file of version `n - 1` to version `n`, keyed by `n`. A new file gets SCHEMA_SQL, which is
@@ -180,4 +209,6 @@ DROP TABLE messages;
 ALTER TABLE messages_v3 RENAME TO messages;
 CREATE INDEX IF NOT EXISTS messages_received_at ON messages (received_at);
 ${EVENT_TABLES_SQL}`,
+  // The index on (device, device_ts) is built once over every message: O(rows log rows).
+  4: PROVENANCE_SQL,
 };

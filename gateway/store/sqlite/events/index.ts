@@ -5,4 +5,5 @@ export { findEvent } from "./findEvent.ts";
 export { insertEvents } from "./insertEvents.ts";
 export { addOrganisationKey, revokeOrganisationKey, rotateOrganisationKey } from "./organisationKeys.ts";
 export { getOrganisationKey, listOrganisations, readOrganisation } from "./organisationRows.ts";
+export { anchorsOfBatches, eventsNaming, readingsAround } from "./provenanceQueries.ts";
 export { eventQuerySql, queryEvents } from "./queryEvents.ts";

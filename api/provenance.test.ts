@@ -1,0 +1,387 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { canonicalIdentifier } from "#gs1";
+import {
+  bytesToHex,
+  type DeviceIdentity,
+  GENESIS_PREV,
+  keccak256,
+  readingToJson,
+  signReading,
+} from "#protocol";
+import {
+  EXAMPLE_ADMIN_TOKEN,
+  EXAMPLE_TARGET,
+  exampleDevice,
+  startTestApi,
+  type TestApi,
+} from "./testing/index.ts";
+
+// One journey, built through the real API over a real SQLite file: products P1 and P2 are commissioned,
+// packed on pallets 1 and 2, a reefer sensor (known by its GIAI) is attached to each pallet, the pallets
+// are shipped (a private event), and later the sensors are detached and the pallets unpacked. Reefer 1
+// keeps 5 °C; reefer 2 spends an hour at 12 °C. Reefer 3 watches pallet 3 (product P3) and misses a reading.
+const MIN = 60_000;
+const T0 = Date.parse("2026-01-05T08:00:00.000Z");
+const at = (minutes: number) => new Date(T0 + minutes * MIN).toISOString();
+const admin = { Authorization: `Bearer ${EXAMPLE_ADMIN_TOKEN}` };
+const json = { "Content-Type": "application/json" };
+const product = (n: number) => `urn:epc:id:sgtin:4012345.011111.P${n}`;
+const pallet = (n: number) => `urn:epc:id:sscc:4012345.000000000${n}`;
+const sensor = (n: number) => `urn:epc:id:giai:4012345.REEFER${n}`;
+const GTIN = /\/01\/(\d{14})\//.exec(canonicalIdentifier(product(1))!)![1]!;
+
+type Provenance = {
+  format: string;
+  access: string;
+  events: { visible: boolean; type?: string; bizStep?: string | null; hashId: string; status: string }[];
+  units: { unit: string; from: number; to: number | null }[];
+  devices: {
+    giai: string;
+    device: string | null;
+    complete: boolean;
+    gaps: { reason: string }[];
+    readings: { count: number; columns: string[]; rows: [number, number, string, number | null][] };
+    before: unknown;
+    after: unknown;
+  }[];
+  batches: Record<string, string>;
+  profile: { source: string; profile: { maxC: number } };
+  coldChain: {
+    verdict: string;
+    excursions: { durationMs: number; peakC: number }[];
+    gaps: { reason: string }[];
+  };
+};
+
+let t: TestApi;
+const reefers: DeviceIdentity[] = [1, 2, 3].map((n) => exampleDevice(`provenance reefer ${n}`));
+
+/** Stores one signed reading a minute (seq 1…) at the given temperatures, skipping the seqs in `skip`. */
+async function storeTemperatures(
+  device: DeviceIdentity,
+  fromMinute: number,
+  temps: number[],
+  skip: number[] = [],
+) {
+  let prev: Uint8Array = GENESIS_PREV;
+  for (let i = 0; i < temps.length; i++) {
+    const seq = i + 1;
+    const reading = { v: 1 as const, seq, ts: T0 + (fromMinute + i) * MIN, prev, m: { temp_c: temps[i]! } };
+    const signed = signReading(device, reading);
+    prev = keccak256(signed.message);
+    if (skip.includes(seq)) continue;
+    await t.store.insertMessage({
+      messageId: signed.messageId,
+      device: device.address,
+      seq,
+      raw: signed.message,
+      deviceTs: reading.ts,
+      receivedAt: reading.ts + 100,
+      payloadJson: JSON.stringify(readingToJson(reading)),
+    });
+  }
+}
+
+async function capture(events: Record<string, unknown>[], visibility: "public" | "private") {
+  const body = {
+    "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+    type: "EPCISDocument",
+    schemaVersion: "2.0",
+    creationDate: at(0),
+    epcisBody: { eventList: events },
+  };
+  const res = await t.fetch(`${t.api.url}/epcis/capture?organisation=acme&visibility=${visibility}`, {
+    method: "POST",
+    headers: { ...admin, ...json },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(202);
+  for (;;) {
+    const job = (await (
+      await t.fetch(`${t.api.url}${res.headers.get("location")}`, { headers: admin })
+    ).json()) as {
+      running: boolean;
+      errors: unknown[];
+    };
+    if (!job.running) return expect(job.errors).toEqual([]);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const event = (minute: number, fields: Record<string, unknown>) => ({
+  eventTime: at(minute),
+  eventTimeZoneOffset: "+00:00",
+  ...fields,
+});
+const aggregation = (minute: number, action: string, n: number) =>
+  event(minute, {
+    type: "AggregationEvent",
+    action,
+    parentID: pallet(n),
+    childEPCs: [product(n)],
+    bizStep: "packing",
+  });
+const association = (minute: number, action: string, n: number) =>
+  event(minute, {
+    type: "AssociationEvent",
+    action,
+    parentID: pallet(n),
+    childEPCs: [sensor(n)],
+    bizStep: "assembling",
+  });
+
+async function provenance(item: string, headers: Record<string, string> = {}): Promise<Provenance> {
+  const res = await t.fetch(`${t.base}/provenance?item=${encodeURIComponent(item)}`, { headers });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Provenance;
+}
+
+beforeAll(async () => {
+  t = await startTestApi({ attester: exampleDevice("provenance attester") });
+  const org = await t.fetch(`${t.base}/organisations`, {
+    method: "POST",
+    headers: { ...admin, ...json },
+    body: JSON.stringify({ id: "acme", name: "ACME Pharma", glns: ["4012345000009"] }),
+  });
+  expect(org.status).toBe(201);
+  for (const [i, device] of reefers.entries()) {
+    const res = await t.fetch(`${t.base}/devices`, {
+      method: "POST",
+      headers: { ...admin, ...json },
+      // The GIAI in each of the three accepted forms.
+      body: JSON.stringify({
+        publicKey: bytesToHex(device.publicKey),
+        label: `reefer-${i + 1}`,
+        giai: [sensor(1), `https://example.com/8004/4012345REEFER2`, "4012345REEFER3"][i],
+      }),
+    });
+    expect(res.status).toBe(201);
+  }
+  // Sensors report from minute 15 to minute 205; attached from 20 to 200.
+  const steady = Array.from({ length: 191 }, () => 5);
+  await storeTemperatures(reefers[0]!, 15, steady);
+  await storeTemperatures(
+    reefers[1]!,
+    15,
+    steady.map((c, i) => (i >= 60 && i < 120 ? 12 : c)),
+  );
+  await storeTemperatures(reefers[2]!, 15, steady, [100]);
+  await capture(
+    [
+      event(0, {
+        type: "ObjectEvent",
+        action: "ADD",
+        epcList: [product(1), product(2), product(3)],
+        bizStep: "commissioning",
+      }),
+      ...[1, 2, 3].flatMap((n) => [aggregation(10, "ADD", n), association(20, "ADD", n)]),
+      ...[1, 2, 3].flatMap((n) => [association(200, "DELETE", n), aggregation(210, "DELETE", n)]),
+    ],
+    "public",
+  );
+  await capture(
+    [
+      event(30, {
+        type: "ObjectEvent",
+        action: "OBSERVE",
+        epcList: [pallet(1), pallet(2)],
+        bizStep: "shipping",
+      }),
+    ],
+    "private",
+  );
+  // The first batch (reefer 1's readings and the first ones of reefer 2) anchored on the configured target.
+  const first = await t.store.sealBatch({
+    root: `0x${"ab".repeat(32)}`,
+    sealedAt: T0,
+    lastN: 200,
+    size: 200,
+  });
+  await t.store.putAnchor(EXAMPLE_TARGET, first.id, {
+    status: "included",
+    txHash: `0x${"cd".repeat(32)}`,
+    blockNumber: 7,
+    blockTimestamp: 1_767_600_000,
+  });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe("GET /api/v1/provenance", () => {
+  it("gives a product kept at 5 °C on a sensor-watched pallet compliant, with its events, units, sensor and readings", async () => {
+    const p = await provenance(product(1));
+    expect(p.format).toBe("sealtrail-provenance-v1");
+    expect(p.coldChain.verdict).toBe("compliant");
+    expect(p.units).toEqual([
+      { unit: canonicalIdentifier(pallet(1)), from: T0 + 10 * MIN, to: T0 + 210 * MIN, via: [] },
+    ]);
+    expect(p.devices).toHaveLength(1);
+    const [watch] = p.devices;
+    expect(watch).toMatchObject({
+      giai: "4012345REEFER1",
+      device: reefers[0]!.address,
+      complete: true,
+      gaps: [],
+    });
+    // Minutes 20 to 200 inclusive, plus the edges before and after, compactly as rows.
+    expect(watch!.readings.count).toBe(181);
+    expect(watch!.readings.columns).toEqual(["ts", "tempC", "messageId", "batch"]);
+    expect(watch!.readings.rows[0]).toEqual([T0 + 20 * MIN, 5, expect.stringMatching(/^0x[0-9a-f]{64}$/), 1]);
+    expect(watch!.before).toEqual([T0 + 19 * MIN, 5, expect.any(String), 1]);
+    expect(watch!.after).not.toBeNull();
+    expect(p.batches).toEqual({ "1": "included" });
+  });
+
+  it("gives the product on the pallet whose reefer spent an hour at 12 °C excursion, with its peak and duration", async () => {
+    const p = await provenance(product(2));
+    expect(p.coldChain.verdict).toBe("excursion");
+    expect(p.coldChain.excursions).toEqual([
+      expect.objectContaining({ durationMs: 60 * MIN, peakC: 12, exceedsSingleLimit: true }),
+    ]);
+    // Readings after the first batch are not sealed yet: pending, and said so per row (batch null).
+    expect(p.devices[0]!.readings.rows.some((r) => r[3] === null)).toBe(true);
+  });
+
+  it("calls a journey whose sensor missed one reading incomplete, naming the missing seq", async () => {
+    const p = await provenance(product(3));
+    expect(p.devices[0]!.complete).toBe(false);
+    expect(p.devices[0]!.gaps.map((g) => g.reason)).toEqual(["missing-seq"]);
+    expect(p.coldChain.verdict).toBe("incomplete");
+  });
+
+  it("shows the public a private event only as its hash ID, message id and anchor state; the admin sees it whole", async () => {
+    const open = await provenance(product(1));
+    const shippingHidden = open.events.filter((e) => !e.visible);
+    expect(shippingHidden).toEqual([
+      {
+        visible: false,
+        hashId: expect.stringMatching(/^ni:\/\/\/sha-256;/),
+        messageId: expect.any(String),
+        batch: null,
+        status: "pending",
+      },
+    ]);
+    expect(open.events.filter((e) => e.visible).map((e) => e.type)).toEqual([
+      "ObjectEvent",
+      "AggregationEvent",
+      "AssociationEvent",
+      "AssociationEvent",
+      "AggregationEvent",
+    ]);
+    const full = await provenance(product(1), admin);
+    expect(full.access).toBe("admin");
+    expect(full.events.map((e) => e.bizStep)).toEqual([
+      "commissioning",
+      "packing",
+      "assembling",
+      "shipping",
+      "assembling",
+      "packing",
+    ]);
+    expect(full.events.find((e) => e.bizStep === "shipping")!.hashId).toBe(shippingHidden[0]!.hashId);
+  });
+
+  it("finds the same provenance from an EPC URN, a Digital Link on any domain and the /01/{gtin}/21/{serial} path", async () => {
+    const byUrn = await provenance(product(2));
+    const byLink = await provenance(`https://example.com/01/${GTIN}/21/P2`);
+    const byPath = (await (await t.fetch(`${t.base}/provenance/01/${GTIN}/21/P2`)).json()) as Provenance;
+    for (const other of [byLink, byPath]) {
+      expect({ ...other, generatedAt: 0 }).toEqual({
+        ...byUrn,
+        generatedAt: 0,
+        coldChain: expect.anything(),
+      });
+      expect(other.coldChain.verdict).toBe(byUrn.coldChain.verdict);
+    }
+  });
+
+  it("refuses an item that is no GS1 identifier (400), a wrong token (403), and answers 404 for an item no event names", async () => {
+    expect((await t.fetch(`${t.base}/provenance?item=hello`)).status).toBe(400);
+    expect((await t.fetch(`${t.base}/provenance/01/${GTIN.slice(0, 13)}9/21/P1`)).status).toBe(400);
+    expect(
+      (
+        await t.fetch(`${t.base}/provenance?item=${encodeURIComponent(product(1))}`, {
+          headers: { Authorization: "Bearer not-the-admin-token" },
+        })
+      ).status,
+    ).toBe(403);
+    const unknown = await t.fetch(`${t.base}/provenance?item=${encodeURIComponent(product(9))}`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe("ITEM_NOT_FOUND");
+  });
+});
+
+describe("temperature profiles", () => {
+  it("applies the configured default until the GTIN gets its own, which then decides the verdict", async () => {
+    const before = (await (await t.fetch(`${t.base}/profiles/${GTIN}`)).json()) as Provenance["profile"];
+    expect(before).toMatchObject({ source: "configured", profile: { minC: 2, maxC: 8 } });
+    const wide = {
+      name: "2–15 °C",
+      minC: 2,
+      maxC: 15,
+      maxSingleExcursionMs: 30 * MIN,
+      maxCumulativeExcursionMs: 60 * MIN,
+    };
+    const put = await t.fetch(`${t.base}/profiles/${GTIN}`, {
+      method: "PUT",
+      headers: { ...admin, ...json },
+      body: JSON.stringify(wide),
+    });
+    expect(put.status).toBe(201);
+    expect(await put.json()).toMatchObject({ source: "gtin", gtin: GTIN, profile: wide });
+    const again = await t.fetch(`${t.base}/profiles/${GTIN}`, {
+      method: "PUT",
+      headers: { ...admin, ...json },
+      body: JSON.stringify(wide),
+    });
+    expect(again.status).toBe(200);
+    const p = await provenance(product(2));
+    expect(p.profile.source).toBe("gtin");
+    expect(p.coldChain.verdict).toBe("compliant");
+  });
+
+  it("refuses a profile without the admin token, a bad GTIN, and a body whose range is upside down", async () => {
+    const body = JSON.stringify({
+      name: "x",
+      minC: 8,
+      maxC: 2,
+      maxSingleExcursionMs: 0,
+      maxCumulativeExcursionMs: 0,
+    });
+    expect((await t.fetch(`${t.base}/profiles/default`, { method: "PUT", headers: json, body })).status).toBe(
+      401,
+    );
+    expect((await t.fetch(`${t.base}/profiles/12345`)).status).toBe(400);
+    const upsideDown = await t.fetch(`${t.base}/profiles/default`, {
+      method: "PUT",
+      headers: { ...admin, ...json },
+      body,
+    });
+    expect(upsideDown.status).toBe(400);
+    expect(((await upsideDown.json()) as { error: { code: string } }).error.code).toBe("INVALID_BODY");
+  });
+});
+
+describe("device GIAIs", () => {
+  it("shows the GIAI of a device registered with one, and refuses it to a second device (409) and a malformed one (400)", async () => {
+    const shown = (await (await t.fetch(`${t.base}/devices/${reefers[1]!.address}`)).json()) as {
+      giai: string;
+    };
+    expect(shown.giai).toBe("4012345REEFER2");
+    const other = exampleDevice("provenance other");
+    const register = (giai: string) =>
+      t.fetch(`${t.base}/devices`, {
+        method: "POST",
+        headers: { ...admin, ...json },
+        body: JSON.stringify({ publicKey: bytesToHex(other.publicKey), label: "other", giai }),
+      });
+    const taken = await register("4012345REEFER2");
+    expect(taken.status).toBe(409);
+    expect(((await taken.json()) as { error: { code: string } }).error.code).toBe("GIAI_TAKEN");
+    const bad = await register("12REEFER");
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("INVALID_GIAI");
+    expect(await t.store.getDevice(other.address)).toBeUndefined();
+  });
+});

@@ -1,0 +1,82 @@
+import type { EventStore, ProvenanceEventRecord } from "#gateway";
+import {
+  type ContainmentEvent,
+  type Enclosure,
+  enclosuresOf,
+  type Holding,
+  holdingsFromEvents,
+} from "#provenance";
+import type { CallerAccess } from "./callerAccess.ts";
+
+/** Deepest nesting followed (a product on a pallet in a container in a vessel …), as enclosuresOf bounds it. */
+export const MAX_NESTING = 8;
+
+export type ItemTrace = {
+  /** Every event naming the item, or a unit while it held the item, oldest first (private ones included). */
+  events: { record: ProvenanceEventRecord; subject: string }[];
+  /** The units that held the item, nested, with when. */
+  enclosures: Enclosure[];
+  holdings: Holding[];
+};
+
+const containment = (e: ProvenanceEventRecord): ContainmentEvent | null => {
+  if (e.type !== "AggregationEvent" && e.type !== "AssociationEvent") return null;
+  if (e.action !== "ADD" && e.action !== "DELETE" && e.action !== "OBSERVE") return null;
+  const parent = e.epcs.find((x) => x.role === "parent")?.epc;
+  if (parent === undefined) return null;
+  return {
+    type: e.type,
+    action: e.action,
+    time: e.eventTime,
+    parentID: parent,
+    children: e.epcs.filter((x) => x.role === "child").map((x) => x.epc),
+  };
+};
+
+/**
+ * Finds what held `item` and the events of its journey, level by level: the events naming the item give
+ * the units it was packed into, their events give the units those were packed into and the sensors attached
+ * to them, and so on (at most MAX_NESTING levels, one store query per level). Only events the caller may
+ * see build the containment: a private AggregationEvent must not reveal its pallet to the public; private
+ * events still appear in `events` (the route shows them as hashes only, so the record stays provably whole).
+ * @example (await traceItem(store, "https://id.gs1.org/01/…/21/…", "public")).enclosures
+ */
+export async function traceItem(
+  store: Pick<EventStore, "eventsNaming">,
+  item: string,
+  access: CallerAccess,
+): Promise<ItemTrace> {
+  const byArrival = new Map<number, ProvenanceEventRecord>();
+  const asked = new Set<string>();
+  let frontier = [item];
+  let holdings: Holding[] = [];
+  let enclosures: Enclosure[] = [];
+  for (let level = 0; level <= MAX_NESTING && frontier.length > 0; level++) {
+    for (const id of frontier) asked.add(id);
+    for (const e of await store.eventsNaming(frontier)) byArrival.set(e.arrival, e);
+    const usable = [...byArrival.values()]
+      .filter((e) => access === "admin" || e.visibility === "public")
+      .map(containment)
+      .filter((c): c is ContainmentEvent => c !== null);
+    holdings = holdingsFromEvents(usable);
+    enclosures = enclosuresOf(item, holdings, MAX_NESTING);
+    frontier = [...new Set(enclosures.map((e) => e.unit))].filter((u) => !asked.has(u));
+  }
+  // An event belongs to the journey when it names the item, or names a unit while that unit held the item.
+  const events: ItemTrace["events"] = [];
+  for (const record of [...byArrival.values()].sort(
+    (a, b) => a.eventTime - b.eventTime || a.arrival - b.arrival,
+  )) {
+    const names = new Set(record.epcs.map((x) => x.epc));
+    if (names.has(item)) {
+      events.push({ record, subject: item });
+      continue;
+    }
+    const during = enclosures.find(
+      (en) =>
+        names.has(en.unit) && record.eventTime >= en.from && (en.to === null || record.eventTime <= en.to),
+    );
+    if (during) events.push({ record, subject: during.unit });
+  }
+  return { events, enclosures, holdings };
+}

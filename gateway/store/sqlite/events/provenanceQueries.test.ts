@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "@jest/globals";
+import Database from "better-sqlite3";
+import { deviceIdentityFromPrivateKey, GENESIS_PREV, keccak256, readingToJson, signReading } from "#protocol";
+import { SqliteStore } from "../SqliteStore.ts";
+
+const key = (label: string) =>
+  deviceIdentityFromPrivateKey(keccak256(new TextEncoder().encode(`EXAMPLE key provenance store ${label}`)));
+const device = key("device");
+const other = key("other");
+
+const dirs: string[] = [];
+const tempPath = () => {
+  const dir = mkdtempSync(join(tmpdir(), "sealtrail-provenance-store-"));
+  dirs.push(dir);
+  return join(dir, "store.db");
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Readings of `id` at ts = 1000 × seq, with temp_c = seq, hash-chained. */
+async function storeReadings(store: SqliteStore, id: typeof device, count: number) {
+  let prev: Uint8Array = GENESIS_PREV;
+  for (let seq = 1; seq <= count; seq++) {
+    const reading = { v: 1 as const, seq, ts: 1_000 * seq, prev, m: { temp_c: seq } };
+    const signed = signReading(id, reading);
+    prev = keccak256(signed.message);
+    await store.insertMessage({
+      messageId: signed.messageId,
+      device: id.address,
+      seq,
+      raw: signed.message,
+      deviceTs: reading.ts,
+      receivedAt: reading.ts,
+      payloadJson: JSON.stringify(readingToJson(reading)),
+    });
+  }
+}
+
+describe("provenance queries of the SQLite store (schema 4)", () => {
+  it("reads a device's readings in a window with the one before and the one after, each with its batch", async () => {
+    const path = tempPath();
+    const store = SqliteStore.open(path, { writerThread: false });
+    await storeReadings(store, device, 10);
+    await storeReadings(store, other, 10);
+    await store.sealBatch({ root: `0x${"11".repeat(32)}`, sealedAt: 1, lastN: 4, size: 4 });
+    const window = await store.readingsAround(device.address, 3_500, 6_000);
+    expect(window.before).toMatchObject({ seq: 3, ts: 3_000, tempC: 3, batchId: 1 });
+    expect(window.within.map((r) => [r.seq, r.tempC, r.batchId])).toEqual([
+      [4, 4, 1],
+      [5, 5, null],
+      [6, 6, null],
+    ]);
+    expect(window.after).toMatchObject({ seq: 7, batchId: null });
+    // prev is the previous reading's message id: the completeness check can follow the chain.
+    expect(window.within[0]!.prev).toBe(window.before!.messageId);
+    await store.close();
+  });
+
+  it("serves readings by (device, time) from an index, never by scanning the device's messages", async () => {
+    const path = tempPath();
+    (await SqliteStore.open(path, { writerThread: false })).close();
+    const db = new Database(path, { readonly: true });
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all("0xabc", 1, 2) as { detail: string }[])
+        .map((p) => p.detail)
+        .join("\n");
+    expect(
+      plan(
+        "SELECT n, seq, id, json_extract(payload, '$.prev') FROM messages WHERE device = ? AND device_ts >= ? AND device_ts <= ? AND kind = 'reading' ORDER BY device_ts",
+      ),
+    ).toMatch(
+      /SEARCH messages USING INDEX messages_device_ts \(device=\? AND device_ts>\? AND device_ts<\?\)/,
+    );
+    db.close();
+  });
+
+  it("migrates a schema-3 file: devices keep their records and can be given a GIAI, once, one device per GIAI", async () => {
+    const path = tempPath();
+    const store = SqliteStore.open(path, { writerThread: false });
+    await store.registerDevice({
+      address: device.address,
+      publicKey: device.publicKey,
+      label: "a",
+      registeredAt: 1,
+    });
+    await store.registerDevice({
+      address: other.address,
+      publicKey: other.publicKey,
+      label: "b",
+      registeredAt: 1,
+    });
+    await store.close();
+    // Back to schema 3 as an older build left it: no GIAI table, no index, no profiles.
+    const db = new Database(path);
+    db.exec("DROP TABLE device_giais; DROP INDEX messages_device_ts; DROP TABLE temperature_profiles;");
+    db.pragma("user_version = 3");
+    db.close();
+    const migrated = SqliteStore.open(path, { writerThread: false });
+    expect(await migrated.getDevice(device.address)).toMatchObject({ label: "a", giai: null });
+    expect((await migrated.assignDeviceGiai(device.address, "4012345R1")).status).toBe("assigned");
+    expect((await migrated.assignDeviceGiai(device.address, "4012345R1")).status).toBe("unchanged");
+    expect((await migrated.assignDeviceGiai(device.address, "4012345R2")).status).toBe("conflict");
+    expect(await migrated.assignDeviceGiai(other.address, "4012345R1")).toEqual({
+      status: "taken",
+      holder: device.address,
+    });
+    expect((await migrated.findDeviceByGiai("4012345R1"))?.address).toBe(device.address);
+    expect((await migrated.listDevices()).map((d) => d.giai)).toEqual(
+      [device.address, other.address].sort().map((a) => (a === device.address ? "4012345R1" : null)),
+    );
+    await migrated.close();
+  });
+});

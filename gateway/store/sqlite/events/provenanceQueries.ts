@@ -1,0 +1,177 @@
+import type Database from "better-sqlite3";
+import { bytesToHex, type Hex } from "#protocol";
+import type {
+  DeviceReadingWindow,
+  EpcRole,
+  EventVisibility,
+  ProvenanceEventRecord,
+  WindowReading,
+} from "../../eventTypes.ts";
+import type { AnchorRecord } from "../../types.ts";
+
+type EventRow = {
+  n: number;
+  id: Buffer;
+  event_hash: string;
+  event_id: string;
+  organisation: string;
+  signed_by: "organisation" | "attester";
+  type: string;
+  event_time: number;
+  action: string | null;
+  biz_step: string | null;
+  visibility: EventVisibility;
+  event_json: string;
+};
+
+/** Most events one provenance request reads: a bound on what one product (and its units) can cost. */
+export const MAX_PROVENANCE_EVENTS = 10_000;
+
+/**
+ * Every event that names one of `epcs` (canonical Digital Links, any role), oldest first, each with all
+ * the identifiers it names and its batch. Served by the `event_epcs` primary key (epc, role, n): one index
+ * range per identifier, then a row lookup per event. At most {@link MAX_PROVENANCE_EVENTS}.
+ */
+export function eventsNaming(db: Database.Database, epcs: readonly string[]): ProvenanceEventRecord[] {
+  if (epcs.length === 0) return [];
+  const rows = db
+    .prepare(
+      `SELECT e.n, m.id, e.event_hash, e.event_id, e.organisation, e.signed_by, e.type, e.event_time, e.action,
+              e.biz_step, e.visibility, e.event_json
+       FROM events e JOIN messages m ON m.n = e.n
+       WHERE e.n IN (SELECT n FROM event_epcs WHERE epc IN (SELECT value FROM json_each(?)))
+       ORDER BY e.event_time, e.n LIMIT ?`,
+    )
+    .all(JSON.stringify(epcs), MAX_PROVENANCE_EVENTS) as EventRow[];
+  const epcsOf = db.prepare("SELECT epc, role FROM event_epcs WHERE n = ?");
+  const batchOf = batchFinder(
+    db,
+    rows.map((r) => r.n),
+  );
+  return rows.map((r) => ({
+    arrival: r.n,
+    messageId: bytesToHex(r.id),
+    eventHash: r.event_hash,
+    eventId: r.event_id,
+    organisation: r.organisation,
+    signedBy: r.signed_by,
+    type: r.type,
+    eventTime: r.event_time,
+    action: r.action,
+    bizStep: r.biz_step,
+    visibility: r.visibility,
+    eventJson: r.event_json,
+    epcs: epcsOf.all(r.n) as { epc: string; role: EpcRole }[],
+    batchId: batchOf(r.n),
+  }));
+}
+
+/** Most readings of one device in one window: 40 days at one a minute. */
+export const MAX_WINDOW_READINGS = 60_000;
+
+/**
+ * One device's readings with `from <= ts <= to`, plus the last one before `from` and the first one after
+ * `to` (so a completeness check can see the edges), in time order. Each query seeks the
+ * `messages_device_ts` index (device, device_ts); prev and temp_c are read from the payload by SQLite.
+ */
+export function readingsAround(
+  db: Database.Database,
+  device: string,
+  from: number,
+  to: number,
+): DeviceReadingWindow {
+  const columns = `n, seq, device_ts, id, json_extract(payload, '$.prev'), json_extract(payload, '$.m.temp_c')`;
+  const before = db
+    .prepare(
+      `SELECT ${columns} FROM messages WHERE device = ? AND device_ts < ? AND kind = 'reading' ORDER BY device_ts DESC LIMIT 1`,
+    )
+    .raw()
+    .get(device, from) as RawReading | undefined;
+  const within = db
+    .prepare(
+      `SELECT ${columns} FROM messages WHERE device = ? AND device_ts >= ? AND device_ts <= ? AND kind = 'reading' ORDER BY device_ts LIMIT ?`,
+    )
+    .raw()
+    .all(device, from, to, MAX_WINDOW_READINGS + 1) as RawReading[];
+  const after = db
+    .prepare(
+      `SELECT ${columns} FROM messages WHERE device = ? AND device_ts > ? AND kind = 'reading' ORDER BY device_ts LIMIT 1`,
+    )
+    .raw()
+    .get(device, to) as RawReading | undefined;
+  const truncated = within.length > MAX_WINDOW_READINGS;
+  if (truncated) within.length = MAX_WINDOW_READINGS;
+  const all = [...(before ? [before] : []), ...within, ...(after ? [after] : [])];
+  const batchOf = batchFinder(
+    db,
+    all.map((r) => r[0]),
+  );
+  const toReading = (r: RawReading): WindowReading => ({
+    seq: r[1],
+    ts: r[2],
+    // Buffer's native hex: for 43,200 ids it saves a measured ~100 ms over a JS byte loop.
+    messageId: `0x${r[3].toString("hex")}`,
+    prev: (r[4] ?? "0x") as Hex,
+    tempC: typeof r[5] === "number" ? r[5] : null,
+    batchId: batchOf(r[0]),
+  });
+  return {
+    before: before ? toReading(before) : null,
+    within: within.map(toReading),
+    after: after ? toReading(after) : null,
+    truncated,
+  };
+}
+
+type RawReading = [n: number, seq: number, ts: number, id: Buffer, prev: string | null, tempC: unknown];
+
+/**
+ * The batch of each arrival number among `ns`: the batches covering their range are read once (a batch is
+ * the run first_n..last_n), then each number is found by binary search, instead of one subquery per row.
+ */
+function batchFinder(db: Database.Database, ns: readonly number[]): (n: number) => number | null {
+  if (ns.length === 0) return () => null;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const n of ns) {
+    if (n < lo) lo = n;
+    if (n > hi) hi = n;
+  }
+  const batches = db
+    .prepare("SELECT id, first_n, last_n FROM batches WHERE last_n >= ? AND first_n <= ? ORDER BY last_n")
+    .raw()
+    .all(lo, hi) as [id: number, first: number, last: number][];
+  return (n) => {
+    let a = 0;
+    let b = batches.length - 1;
+    while (a <= b) {
+      const mid = (a + b) >> 1;
+      const [id, first, last] = batches[mid]!;
+      if (n < first) b = mid - 1;
+      else if (n > last) a = mid + 1;
+      else return id;
+    }
+    return null;
+  };
+}
+
+/** The anchor records of many batches at once (a journey spans many), keyed by batch id. */
+export function anchorsOfBatches(
+  db: Database.Database,
+  batchIds: readonly number[],
+): Map<number, Pick<AnchorRecord, "chainId" | "contract" | "status">[]> {
+  const result = new Map<number, Pick<AnchorRecord, "chainId" | "contract" | "status">[]>();
+  if (batchIds.length === 0) return result;
+  const rows = db
+    .prepare(
+      "SELECT batch_id, chain_id, contract, status FROM anchors WHERE batch_id IN (SELECT value FROM json_each(?))",
+    )
+    .raw()
+    .all(JSON.stringify(batchIds)) as [number, number, string, AnchorRecord["status"]][];
+  for (const [batchId, chainId, contract, status] of rows) {
+    const list = result.get(batchId) ?? [];
+    list.push({ chainId, contract: contract as AnchorRecord["contract"], status });
+    result.set(batchId, list);
+  }
+  return result;
+}
