@@ -2,7 +2,8 @@ import type Database from "better-sqlite3";
 import { type Address, bytesToHex, type Hex, hexToBytes } from "#protocol";
 import type { EpcRole, StoredEvent } from "../../eventTypes.ts";
 
-type EventRow = {
+/** A row of `events` joined with its message and batch, as findEvent and queryEvents select it. */
+export type EventRow = {
   n: number;
   id: Buffer;
   raw: Buffer;
@@ -52,6 +53,11 @@ export function findEvent(
     epc: string;
     role: EpcRole;
   }[];
+  return storedEvent(row, epcs);
+}
+
+/** A selected row and its identifiers as the store's StoredEvent. */
+export function storedEvent(row: EventRow, epcs: { epc: string; role: EpcRole }[]): StoredEvent {
   return {
     arrival: row.n,
     batchId: row.batch_id,

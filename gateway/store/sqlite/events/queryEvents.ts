@@ -1,6 +1,5 @@
 import type Database from "better-sqlite3";
 import { canonicalIdentifier } from "#gs1";
-import { type Address, bytesToHex } from "#protocol";
 import type {
   EpcRole,
   EventQuery,
@@ -10,28 +9,7 @@ import type {
   StoredEvent,
   TimeRange,
 } from "../../eventTypes.ts";
-
-type EventRow = {
-  n: number;
-  id: Buffer;
-  raw: Buffer;
-  device: string;
-  event_hash: string;
-  event_id: string;
-  organisation: string;
-  signed_by: "organisation" | "attester";
-  type: string;
-  event_time: number;
-  record_time: number;
-  action: string | null;
-  biz_step: string | null;
-  disposition: string | null;
-  read_point: string | null;
-  biz_location: string | null;
-  visibility: "public" | "private";
-  event_json: string;
-  batch_id: number | null;
-};
+import { type EventRow, storedEvent } from "./findEvent.ts";
 
 /** Roles that name one object: a product class (`class`) is shared by everyone's products, so it grants nothing. */
 const INSTANCE_ROLES = "('epc', 'parent', 'child', 'input', 'output')";
@@ -225,29 +203,8 @@ export function queryEvents(
   const rows = db.prepare(sql).all(...params) as EventRow[];
   const more = rows.length > query.limit;
   const epcsOf = db.prepare("SELECT epc, role FROM event_epcs WHERE n = ? ORDER BY role, epc");
-  const events = rows.slice(0, query.limit).map(
-    (row): StoredEvent => ({
-      arrival: row.n,
-      batchId: row.batch_id,
-      messageId: bytesToHex(row.id),
-      raw: new Uint8Array(row.raw),
-      signer: row.device as Address,
-      signedBy: row.signed_by,
-      organisation: row.organisation,
-      eventHash: row.event_hash,
-      eventId: row.event_id,
-      type: row.type,
-      eventTime: row.event_time,
-      recordTime: row.record_time,
-      action: row.action,
-      bizStep: row.biz_step,
-      disposition: row.disposition,
-      readPoint: row.read_point,
-      bizLocation: row.biz_location,
-      visibility: row.visibility,
-      eventJson: row.event_json,
-      epcs: epcsOf.all(row.n) as { epc: string; role: EpcRole }[],
-    }),
-  );
+  const events = rows
+    .slice(0, query.limit)
+    .map((row) => storedEvent(row, epcsOf.all(row.n) as { epc: string; role: EpcRole }[]));
   return { events, more };
 }
