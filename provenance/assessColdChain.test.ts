@@ -23,6 +23,21 @@ describe("assessColdChain", () => {
   it("tolerates an excursion within the profile's limits, and lists it", () => {
     const result = assessColdChain(samples(5, warm(60, 80)), [], window, profile);
     expect(result.verdict).toBe("compliant");
+    expect(result.summary).toBe(
+      "Kept within 2–8 °C except 20 min in all, within what the profile tolerates.",
+    );
+    const short = assessColdChain(
+      [
+        { ts: 0, tempC: 5 },
+        { ts: 1_000, tempC: 9 },
+        { ts: 28_000, tempC: 5 },
+        { ts: 60_000, tempC: 5 },
+      ],
+      [],
+      { from: 0, to: 60_000 },
+      profile,
+    );
+    expect(short.summary).toBe("Kept within 2–8 °C except 27 s in all, within what the profile tolerates.");
     expect(result.excursions).toEqual([
       {
         start: 60 * MIN,

@@ -104,7 +104,9 @@ export function assessColdChain(
   };
 }
 
-const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
+/** A duration as a person reads it: seconds under a minute (the demo runs 60× fast), else minutes. */
+const minutes = (ms: number) =>
+  ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 
 function summarize(
   verdict: ColdChainVerdict,

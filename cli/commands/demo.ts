@@ -118,7 +118,8 @@ function banner(stack: Stack, fleet: DemoFleet | undefined): string {
     `  curl ${stack.apiUrl}/api/v1/devices                              # registered devices`,
     `  curl ${stack.apiUrl}/api/v1/devices/<address>/readings?limit=5   # a device's readings and their ids`,
     `  curl ${stack.apiUrl}/api/v1/readings/<messageId>/proof > bundle.json`,
-    `  npx sealtrail verify bundle.json --rpc ${stack.rpcUrl}`,
+    `  curl -O ${stack.apiUrl}/api/v1/tools/sealtrail-verify.mjs         # the auditor's verifier (Node >= 20)`,
+    `  node sealtrail-verify.mjs bundle.json --rpc ${stack.rpcUrl}`,
     "Ctrl-C stops everything.",
   ].join("\n")}\n`;
 }
