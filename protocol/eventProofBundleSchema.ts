@@ -6,6 +6,8 @@
  * `device` and `reading` mean nothing for an event, and a verifier that knows only readings must refuse an
  * event bundle by its format ("unsupported bundle format"), not half-check it.
  */
+import { ANCHORS_SCHEMA, MERKLE_SECTION_SCHEMA } from "./proofBundleSchema.ts";
+
 export const EVENT_PROOF_BUNDLE_FORMAT = "sealtrail-event-proof-v1";
 
 const hex32 = { type: "string", pattern: "^0x[0-9a-fA-F]{64}$" } as const;
@@ -69,38 +71,7 @@ export const eventProofBundleSchema = {
         "Informative: the signed EPCIS event; a bundle whose event differs from the signed one is invalid.",
       type: "object",
     },
-    merkle: {
-      description: "Null while the message waits for its batch to be sealed.",
-      oneOf: [
-        { type: "null" },
-        {
-          type: "object",
-          additionalProperties: false,
-          required: ["root", "proof", "leafEncoding"],
-          properties: {
-            root: hex32,
-            proof: { type: "array", items: hex32, maxItems: 64 },
-            leafEncoding: { const: "oz-standard-v1:bytes32" },
-          },
-        },
-      ],
-    },
-    anchors: {
-      type: "array",
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["chainId", "contract", "txHash", "blockNumber", "blockTimestamp", "status"],
-        properties: {
-          chainId: { type: "integer", minimum: 1 },
-          contract: address,
-          txHash: { oneOf: [{ type: "null" }, hex32] },
-          blockNumber: { oneOf: [{ type: "null" }, { type: "integer", minimum: 0 }] },
-          blockTimestamp: { oneOf: [{ type: "null" }, { type: "integer", minimum: 0 }] },
-          status: { enum: ["pending", "sealed", "submitted", "included", "final"] },
-          genesisHash: hex32,
-        },
-      },
-    },
+    merkle: MERKLE_SECTION_SCHEMA,
+    anchors: ANCHORS_SCHEMA,
   },
 } as const;

@@ -7,6 +7,47 @@ export const PROOF_BUNDLE_FORMAT = "sealtrail-proof-v1";
 const hex32 = { type: "string", pattern: "^0x[0-9a-fA-F]{64}$" } as const;
 const address = { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" } as const;
 
+/** The `merkle` section of every Sealtrail proof bundle (readings and events share batches). */
+export const MERKLE_SECTION_SCHEMA = {
+  description: "Null while the message waits for its batch to be sealed.",
+  oneOf: [
+    { type: "null" },
+    {
+      type: "object",
+      additionalProperties: false,
+      required: ["root", "proof", "leafEncoding"],
+      properties: {
+        root: hex32,
+        proof: { type: "array", items: hex32, maxItems: 64 },
+        leafEncoding: { const: "oz-standard-v1:bytes32" },
+      },
+    },
+  ],
+} as const;
+
+/** The `anchors` section of every Sealtrail proof bundle. */
+export const ANCHORS_SCHEMA = {
+  type: "array",
+  items: {
+    type: "object",
+    additionalProperties: false,
+    required: ["chainId", "contract", "txHash", "blockNumber", "blockTimestamp", "status"],
+    properties: {
+      chainId: { type: "integer", minimum: 1 },
+      contract: address,
+      txHash: { oneOf: [{ type: "null" }, hex32] },
+      blockNumber: { oneOf: [{ type: "null" }, { type: "integer", minimum: 0 }] },
+      blockTimestamp: { oneOf: [{ type: "null" }, { type: "integer", minimum: 0 }] },
+      status: { enum: ["pending", "sealed", "submitted", "included", "final"] },
+      genesisHash: {
+        ...hex32,
+        description:
+          "Optional: hash of block 0 of the chain the anchor was made on, so a verifier can tell a reset chain or another network from a missing transaction.",
+      },
+    },
+  },
+} as const;
+
 export const proofBundleSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://sealtrail.dev/schemas/sealtrail-proof-v1.schema.json",
@@ -36,42 +77,7 @@ export const proofBundleSchema = {
         "Decoded payload, informative: verifiers decode `message` themselves, and a bundle whose reading differs from the signed payload is invalid.",
       type: "object",
     },
-    merkle: {
-      description: "Null while the message waits for its batch to be sealed.",
-      oneOf: [
-        { type: "null" },
-        {
-          type: "object",
-          additionalProperties: false,
-          required: ["root", "proof", "leafEncoding"],
-          properties: {
-            root: hex32,
-            proof: { type: "array", items: hex32, maxItems: 64 },
-            leafEncoding: { const: "oz-standard-v1:bytes32" },
-          },
-        },
-      ],
-    },
-    anchors: {
-      type: "array",
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["chainId", "contract", "txHash", "blockNumber", "blockTimestamp", "status"],
-        properties: {
-          chainId: { type: "integer", minimum: 1 },
-          contract: address,
-          txHash: { oneOf: [{ type: "null" }, hex32] },
-          blockNumber: { oneOf: [{ type: "null" }, { type: "integer", minimum: 0 }] },
-          blockTimestamp: { oneOf: [{ type: "null" }, { type: "integer", minimum: 0 }] },
-          status: { enum: ["pending", "sealed", "submitted", "included", "final"] },
-          genesisHash: {
-            ...hex32,
-            description:
-              "Optional: hash of block 0 of the chain the anchor was made on, so a verifier can tell a reset chain or another network from a missing transaction.",
-          },
-        },
-      },
-    },
+    merkle: MERKLE_SECTION_SCHEMA,
+    anchors: ANCHORS_SCHEMA,
   },
 } as const;
