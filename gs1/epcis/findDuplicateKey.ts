@@ -46,18 +46,19 @@ export function findDuplicateKey(text: string): { pointer: string; key: string }
     }
     switch (c) {
       case 0x7b /* { */:
-      case 0x5b /* [ */: {
-        const pointer =
-          top === undefined
-            ? ""
-            : top.keys
-              ? pointerTo(top.pointer, top.key ?? "")
-              : pointerTo(top.pointer, top.index);
-        top = { keys: c === 0x7b ? new Set() : null, pointer, index: 0, key: null };
-        stack.push(top);
-        expectKey = c === 0x7b;
-        break;
-      }
+      case 0x5b /* [ */:
+        {
+          const pointer =
+            top === undefined
+              ? ""
+              : top.keys
+                ? pointerTo(top.pointer, top.key ?? "")
+                : pointerTo(top.pointer, top.index);
+          top = { keys: c === 0x7b ? new Set() : null, pointer, index: 0, key: null };
+          stack.push(top);
+          expectKey = c === 0x7b;
+          break;
+        }
       case 0x7d /* } */:
       case 0x5d /* ] */:
         stack.pop();

@@ -200,7 +200,8 @@ describe("parseEpcisJson bounds hostile bodies", () => {
   });
 
   it("refuses a key given twice in one object, naming the key and where, instead of keeping the last", () => {
-    const text = '{"epcisBody":{"eventList":[{"type":"ObjectEvent","action":"ADD","type":"AggregationEvent"}]}}';
+    const text =
+      '{"epcisBody":{"eventList":[{"type":"ObjectEvent","action":"ADD","type":"AggregationEvent"}]}}';
     expect(parseEpcisJson(text)).toEqual({
       problem: expect.objectContaining({
         code: "EPCIS_DUPLICATE_KEY",
