@@ -312,6 +312,61 @@ describe("GET /api/v1/provenance", () => {
   });
 });
 
+describe("a sensor whose key is rotated during the journey", () => {
+  it("keeps its GIAI on the new key, and the provenance follows it: both keys' readings over the stretch, complete", async () => {
+    const [before, after] = [
+      exampleDevice("provenance reefer 4 key 1"),
+      exampleDevice("provenance reefer 4 key 2"),
+    ];
+    const res = await t.fetch(`${t.base}/devices`, {
+      method: "POST",
+      headers: { ...admin, ...json },
+      body: JSON.stringify({ publicKey: bytesToHex(before.publicKey), label: "reefer-4", giai: sensor(4) }),
+    });
+    expect(res.status).toBe(201);
+    // Key 1 reports from minute 15 to 100; it is rotated at minute 100 (the journey's time, so through the
+    // store: the route rotates at the wall clock's now); key 2 reports from 101 to 205, its own seq from 1.
+    await storeTemperatures(
+      before,
+      15,
+      Array.from({ length: 86 }, () => 5),
+    );
+    const rotated = await t.store.rotateDevice({
+      from: before.address,
+      to: { address: after.address, publicKey: after.publicKey, label: "reefer-4" },
+      at: T0 + 100 * MIN,
+    });
+    expect(rotated).toMatchObject({ status: "rotated", to: { giai: "4012345REEFER4" } });
+    await storeTemperatures(
+      after,
+      101,
+      Array.from({ length: 105 }, () => 6),
+    );
+    await capture(
+      [
+        event(0, { type: "ObjectEvent", action: "ADD", epcList: [product(4)], bizStep: "commissioning" }),
+        aggregation(10, "ADD", 4),
+        association(20, "ADD", 4),
+        association(200, "DELETE", 4),
+        aggregation(210, "DELETE", 4),
+      ],
+      "public",
+    );
+    const p = await provenance(product(4));
+    expect(p.devices).toHaveLength(1);
+    const [watch] = p.devices as (Provenance["devices"][number] & { keys: unknown })[];
+    expect(watch).toMatchObject({ device: after.address, complete: true, gaps: [] });
+    expect(watch!.keys).toEqual([
+      { address: before.address, from: T0 + 20 * MIN, to: T0 + 100 * MIN },
+      { address: after.address, from: T0 + 100 * MIN, to: T0 + 200 * MIN },
+    ]);
+    // Minutes 20…100 signed by key 1, 101…200 by key 2.
+    expect(watch!.readings.count).toBe(81 + 100);
+    expect(watch!.readings.rows.map((r) => r[1])).toEqual([...Array(81).fill(5), ...Array(100).fill(6)]);
+    expect(p.coldChain.verdict).toBe("compliant");
+  });
+});
+
 describe("temperature profiles", () => {
   it("applies the configured default until the GTIN gets its own, which then decides the verdict", async () => {
     const before = (await (await t.fetch(`${t.base}/profiles/${GTIN}`)).json()) as Provenance["profile"];

@@ -52,6 +52,8 @@ export type ProvenanceDocument = {
   devices: {
     giai: string | null;
     device: string | null;
+    /** The device's keys over the stretch, oldest first (more than one when it was rotated meanwhile). */
+    keys: { address: string; from: number; to: number }[];
     label: string | null;
     unit: string;
     via: string[];
@@ -141,6 +143,7 @@ export async function buildProvenance(
     devices: watched.map((w) => ({
       giai: w.giai,
       device: w.device?.address ?? null,
+      keys: w.keys,
       label: w.device?.label ?? null,
       unit: w.watch.unit,
       via: w.watch.via,
