@@ -68,7 +68,12 @@ export type TestApi = {
 
 /** Starts the API over a fresh store file; `targets` are the configured anchor targets. */
 export async function startTestApi(
-  options: { targets?: AnchorTarget[]; ready?: boolean; attester?: DeviceIdentity } = {},
+  options: {
+    targets?: AnchorTarget[];
+    ready?: boolean;
+    attester?: DeviceIdentity;
+    gs1CompanyPrefixes?: string[];
+  } = {},
 ): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), "sealtrail-api-"));
   const store = SqliteStore.open(join(dir, "store.db"));
@@ -92,6 +97,7 @@ export async function startTestApi(
     logger,
     metrics: metricsHandler(new GatewayMetrics()),
     ...(options.attester ? { attester: options.attester } : {}),
+    ...(options.gs1CompanyPrefixes ? { gs1CompanyPrefixes: options.gs1CompanyPrefixes } : {}),
     port: 0,
   });
   return {
