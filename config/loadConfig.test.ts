@@ -74,6 +74,8 @@ describe("loading the configuration", () => {
       SEALTRAIL_GROUP_COMMIT_MS: "7",
       SEALTRAIL_VERIFY_POOL_SIZE: "77",
       SEALTRAIL_EXTERNAL_CONNECTIONS: "77",
+      SEALTRAIL_PUBLIC_BASE_URL: "https://trace.example.com",
+      SEALTRAIL_RESOLVER_PATH_PREFIX: "/id",
     };
     for (const profile of ["service", "demo"] as const) {
       const base = loadConfig({ env: {}, profile });
