@@ -300,7 +300,7 @@ describe("QR codes of items", () => {
 
   it.each([
     ["an unknown error-correction level", "ecl=X"],
-    ["a size over 2048", "size=4096"],
+    ["a size over 1024", "size=1025"],
     ["a negative margin", "margin=-1"],
     ["a size given twice", "size=100&size=200"],
   ])("refuses %s with 400 INVALID_QR_OPTIONS", async (_what, query) => {
