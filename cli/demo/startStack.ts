@@ -177,6 +177,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       anchorTargets: () => gateway.anchorTargets(),
       isReady: () => true,
       finalityDepth: config.anchoring.finalityDepth,
+      defaultTemperatureProfile: config.api.defaultTemperatureProfile,
       metrics: metricsHandler(gateway.metrics),
       logger,
       host: config.api.host,
