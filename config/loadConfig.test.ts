@@ -81,6 +81,8 @@ describe("loading the configuration", () => {
         maxSingleExcursionMs: 0,
         maxCumulativeExcursionMs: 0,
       }),
+      SEALTRAIL_PUBLIC_BASE_URL: "https://trace.example.com",
+      SEALTRAIL_RESOLVER_PATH_PREFIX: "/id",
     };
     for (const profile of ["service", "demo"] as const) {
       const base = loadConfig({ env: {}, profile });

@@ -55,6 +55,25 @@ export const apiSection = z.strictObject({
     "Cold-chain profile of every GTIN without its own while none is stored with PUT /profiles/default: JSON {name, minC, maxC (°C, min below max), maxSingleExcursionMs, maxCumulativeExcursionMs (whole ms up to a week, single at most cumulative)}",
     { env: "SEALTRAIL_DEFAULT_TEMPERATURE_PROFILE", format: "json" },
   ),
+  publicBaseUrl: setting(
+    z
+      .string()
+      .regex(
+        /^https?:\/\/[^/?#\s]+(?:\/[^?#\s]*[^/?#\s])?$/i,
+        "an http(s) URL without query, fragment or trailing slash",
+      )
+      .optional(),
+    "The URL at which people reach this API from outside (scheme, host, any path a proxy adds): QR codes, labels and the resolver's links are written under it; when unset, each answer uses the scheme and host of its own request",
+    { env: "SEALTRAIL_PUBLIC_BASE_URL" },
+  ),
+  resolverPathPrefix: setting(
+    z
+      .string()
+      .regex(/^(?:\/[A-Za-z0-9._~-]+)*$/, "empty, or /segment[/segment…] without a trailing slash")
+      .default(""),
+    "Path before the GS1 primary key of the resolver's Digital Link routes (e.g. /id for https://example.com/id/01/…); empty serves them at the root",
+    { env: "SEALTRAIL_RESOLVER_PATH_PREFIX" },
+  ),
 });
 
 export type ApiSection = z.infer<typeof apiSection>;
