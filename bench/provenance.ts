@@ -147,23 +147,20 @@ async function captureJourney(path: string): Promise<void> {
 }
 
 const round1 = (ms: number) => Math.round(ms * 10) / 10;
-function timeSync(runs: number, f: () => unknown): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    f();
-    times.push(performance.now() - started);
-  }
-  return round1(median(times));
+/** Wall and CPU time of one call, ms. CPU time (this process, all threads) holds up better on a shared machine. */
+type Timing = { wallMs: number; cpuMs: number };
+async function timed(f: () => unknown): Promise<Timing> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await f();
+  const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
-async function timeAsync(runs: number, f: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    await f();
-    times.push(performance.now() - started);
-  }
-  return round1(median(times));
+async function medianTiming(runs: number, f: () => unknown): Promise<Timing> {
+  const all: Timing[] = [];
+  for (let i = 0; i < runs; i++) all.push(await timed(f));
+  return { wallMs: round1(median(all.map((t) => t.wallMs))), cpuMs: round1(median(all.map((t) => t.cpuMs))) };
 }
 
 /**
@@ -179,12 +176,12 @@ async function measurePhases(path: string, store: SqliteStore) {
   const to = t0 + (PARAMETERS.itemReadings - 1) * MINUTE_MS;
   const db = new Database(path, { readonly: true });
   const window = db.prepare(READINGS_WINDOW_SQL).raw();
-  const sqlMs = timeSync(runs, () => window.all(sensor.address, from, to, 1e9));
+  const sql = await medianTiming(runs, () => window.all(sensor.address, from, to, 1e9));
   db.close();
-  const storeMs = await timeAsync(runs, () => store.readingsAround(sensor.address, from, to));
+  const storeCall = await medianTiming(runs, () => store.readingsAround(sensor.address, from, to));
   const w = await store.readingsAround(sensor.address, from, to);
   const links = [...(w.before ? [w.before] : []), ...w.within, ...(w.after ? [w.after] : [])];
-  const chainMs = timeSync(runs, () =>
+  const chainCheck = await medianTiming(runs, () =>
     checkReadingChain(links, { from, to, maxSilenceMs: DEFAULT_MAX_SILENCE_MS }),
   );
   const item = parseItemParam(PRODUCT);
@@ -195,10 +192,10 @@ async function measurePhases(path: string, store: SqliteStore) {
     now: Date.now(),
     maxSilenceMs: DEFAULT_MAX_SILENCE_MS,
   };
-  const documentMs = await timeAsync(runs, () => buildProvenance(item, ctx));
+  const document = await medianTiming(runs, () => buildProvenance(item, ctx));
   const doc = await buildProvenance(item, ctx);
-  const jsonMs = timeSync(runs, () => JSON.stringify(doc));
-  return { sqlMs, storeMs, chainMs, documentMs, jsonMs };
+  const json = await medianTiming(runs, () => JSON.stringify(doc));
+  return { sql, storeCall, chainCheck, document, json };
 }
 
 async function main() {
@@ -217,18 +214,20 @@ async function main() {
     const path = new URL(parseItemParam(PRODUCT).id).pathname;
     const requestUrl = `${url}${API_PREFIX}/provenance${path}`;
     let body = "";
-    const once = async () => {
-      const started = performance.now();
-      const res = await fetch(requestUrl);
-      body = await res.text();
-      if (res.status !== 200) throw new Error(`provenance answered ${res.status}: ${body.slice(0, 300)}`);
-      return performance.now() - started;
-    };
+    const once = () =>
+      timed(async () => {
+        const res = await fetch(requestUrl);
+        body = await res.text();
+        if (res.status !== 200) throw new Error(`provenance answered ${res.status}: ${body.slice(0, 300)}`);
+      });
     for (let i = 0; i < PARAMETERS.warmupRuns; i++) await once();
-    const times: number[] = [];
-    for (let i = 0; i < PARAMETERS.runs; i++) times.push(await once());
-    times.sort((a, b) => a - b);
-    const pct = (p: number) => round1(times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)]!);
+    const timings: Timing[] = [];
+    for (let i = 0; i < PARAMETERS.runs; i++) timings.push(await once());
+    const times = timings.map((t) => t.wallMs).sort((a, b) => a - b);
+    const cpuTimes = timings.map((t) => t.cpuMs).sort((a, b) => a - b);
+    const pctOf = (sorted: number[], p: number) =>
+      round1(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!);
+    const pct = (p: number) => pctOf(times, p);
     const phases = await measurePhases(built.path, store);
     const doc = JSON.parse(body) as {
       events: unknown[];
@@ -246,6 +245,10 @@ async function main() {
       p95Ms: pct(0.95),
       minMs: round1(times[0]!),
       maxMs: round1(times.at(-1)!),
+      /** CPU time of this process (server and client) per request. */
+      cpuP50Ms: pctOf(cpuTimes, 0.5),
+      cpuP95Ms: pctOf(cpuTimes, 0.95),
+      loadAverageAfter: machineInfo().loadAverage,
       phasesMedianMs: phases,
       responseBytes: Buffer.byteLength(body),
       responseGzipBytes: gzipSync(body).length,
@@ -259,11 +262,13 @@ async function main() {
       `  item: ${result.events} events, ${result.itemReadingsReturned} readings, ${result.verdict}, ${result.complete ? "complete" : "incomplete"}; ${stored.toLocaleString("en")} messages stored`,
     );
     log(
-      `  over ${PARAMETERS.runs} runs: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms (min ${result.minMs}, max ${result.maxMs})`,
+      `  over ${PARAMETERS.runs} runs: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms (min ${result.minMs}, max ${result.maxMs}); CPU per request p50 ${result.cpuP50Ms} ms, p95 ${result.cpuP95Ms} ms`,
     );
+    const phase = (t: Timing) => `${t.wallMs} ms (CPU ${t.cpuMs})`;
     log(
-      `  phases (median of ${PARAMETERS.phaseRuns}): SQL ${phases.sqlMs} ms, store call ${phases.storeMs} ms, chain check ${phases.chainMs} ms, document ${phases.documentMs} ms, JSON ${phases.jsonMs} ms`,
+      `  phases (median of ${PARAMETERS.phaseRuns}): SQL ${phase(phases.sql)}, store call ${phase(phases.storeCall)}, chain check ${phase(phases.chainCheck)}, document ${phase(phases.document)}, JSON ${phase(phases.json)}`,
     );
+    log(`  load average ${machineInfo().loadAverage.join(", ")} on ${machineInfo().cores} cores`);
     log(
       `  response ${(result.responseBytes / 1e6).toFixed(2)} MB (${(result.responseGzipBytes / 1e6).toFixed(2)} MB gzipped)`,
     );
