@@ -189,6 +189,7 @@ async function measurePhases(path: string, store: SqliteStore) {
     store,
     targets: [BENCH_TARGET],
     access: "public" as const,
+    viewer: { kind: "anonymous" } as const,
     now: Date.now(),
     maxSilenceMs: DEFAULT_MAX_SILENCE_MS,
   };
