@@ -74,6 +74,11 @@ describe("loading the configuration", () => {
       SEALTRAIL_GROUP_COMMIT_MS: "7",
       SEALTRAIL_VERIFY_POOL_SIZE: "77",
       SEALTRAIL_EXTERNAL_CONNECTIONS: "77",
+      SEALTRAIL_RABBITMQ_URLS: JSON.stringify(["amqp://gateway:secret@rabbit-1:5672"]),
+      SEALTRAIL_RABBITMQ_QUEUES: "77",
+      SEALTRAIL_RABBITMQ_CONSUMERS: "single-active",
+      SEALTRAIL_RABBITMQ_VHOST: "sealtrail",
+      SEALTRAIL_RABBITMQ_AUTH_HOST: "0.0.0.0",
     };
     for (const profile of ["service", "demo"] as const) {
       const base = loadConfig({ env: {}, profile });
