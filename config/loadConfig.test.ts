@@ -83,6 +83,11 @@ describe("loading the configuration", () => {
       }),
       SEALTRAIL_PUBLIC_BASE_URL: "https://trace.example.com",
       SEALTRAIL_RESOLVER_PATH_PREFIX: "/id",
+      SEALTRAIL_RABBITMQ_URLS: JSON.stringify(["amqp://gateway:secret@rabbit-1:5672"]),
+      SEALTRAIL_RABBITMQ_QUEUES: "77",
+      SEALTRAIL_RABBITMQ_CONSUMERS: "single-active",
+      SEALTRAIL_RABBITMQ_VHOST: "sealtrail",
+      SEALTRAIL_RABBITMQ_AUTH_HOST: "0.0.0.0",
     };
     for (const profile of ["service", "demo"] as const) {
       const base = loadConfig({ env: {}, profile });
