@@ -28,6 +28,7 @@ export {
 } from "./evidencePackage.ts";
 export { evidenceSchema } from "./evidenceSchema.ts";
 export { type FetchLike, fetchJsonRpc } from "./fetchJsonRpc.ts";
+export { formatEvidenceReport } from "./formatEvidenceReport.ts";
 export { type BatchMultiProof, batchMultiProof, processMultiProof } from "./multiproof.ts";
 export { parseEvidencePackage } from "./parseEvidencePackage.ts";
 export { type RecomputedJourney, type RecomputedSensor, recomputeJourney } from "./recomputeJourney.ts";
