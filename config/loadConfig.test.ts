@@ -82,6 +82,13 @@ describe("loading the configuration", () => {
         maxCumulativeExcursionMs: 0,
       }),
       SEALTRAIL_GS1_COMPANY_PREFIXES: JSON.stringify(["0614141", "9521234"]),
+      SEALTRAIL_PUBLIC_BASE_URL: "https://trace.example.com",
+      SEALTRAIL_RESOLVER_PATH_PREFIX: "/id",
+      SEALTRAIL_RABBITMQ_URLS: JSON.stringify(["amqp://gateway:secret@rabbit-1:5672"]),
+      SEALTRAIL_RABBITMQ_QUEUES: "77",
+      SEALTRAIL_RABBITMQ_CONSUMERS: "single-active",
+      SEALTRAIL_RABBITMQ_VHOST: "sealtrail",
+      SEALTRAIL_RABBITMQ_AUTH_HOST: "0.0.0.0",
     };
     for (const profile of ["service", "demo"] as const) {
       const base = loadConfig({ env: {}, profile });

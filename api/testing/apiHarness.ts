@@ -16,7 +16,7 @@ import {
 import { API_PREFIX } from "../createApp.ts";
 import { loadOpenApiDocument } from "../openapi/loadOpenApiDocument.ts";
 import { type RunningApi, startApi } from "../startApi.ts";
-import type { ApiLogger } from "../types.ts";
+import type { ApiDeps, ApiLogger } from "../types.ts";
 import { OpenApiResponseValidator } from "./openApiResponseValidator.ts";
 
 /** EXAMPLE admin token for tests only. */
@@ -73,6 +73,7 @@ export async function startTestApi(
     ready?: boolean;
     attester?: DeviceIdentity;
     gs1CompanyPrefixes?: string[];
+    resolver?: ApiDeps["resolver"];
   } = {},
 ): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), "sealtrail-api-"));
@@ -98,6 +99,7 @@ export async function startTestApi(
     metrics: metricsHandler(new GatewayMetrics()),
     ...(options.attester ? { attester: options.attester } : {}),
     ...(options.gs1CompanyPrefixes ? { gs1CompanyPrefixes: options.gs1CompanyPrefixes } : {}),
+    ...(options.resolver ? { resolver: options.resolver } : {}),
     port: 0,
   });
   return {

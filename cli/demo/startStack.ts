@@ -184,6 +184,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       host: config.api.host,
       port: config.api.port,
       closeTimeoutMs: config.api.closeTimeoutMs,
+      resolver: {
+        pathPrefix: config.api.resolverPathPrefix,
+        ...(config.api.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.api.publicBaseUrl }),
+      },
     });
     stops.push(() => api.close());
     signal?.throwIfAborted();

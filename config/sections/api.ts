@@ -77,6 +77,25 @@ export const apiSection = z.strictObject({
     "GS1 Company Prefixes this repository knows (JSON list of 6–12-digit strings, none the start of another): an identifier captured as a GS1 Digital Link is answered as an EPC URN (GS1-EPC-Format: Always_EPC_URN) only when its key starts with one of them, since the URN splits the key where the prefix ends; the demo knows GS1's example prefix 4012345",
     { env: "SEALTRAIL_GS1_COMPANY_PREFIXES", format: "json", demo: ["4012345"] },
   ),
+  publicBaseUrl: setting(
+    z
+      .string()
+      .regex(
+        /^https?:\/\/[^/?#\s]+(?:\/[^?#\s]*[^/?#\s])?$/i,
+        "an http(s) URL without query, fragment or trailing slash",
+      )
+      .optional(),
+    "The URL at which people reach this API from outside (scheme, host, any path a proxy adds): QR codes, labels and the resolver's links are written under it; when unset, each answer uses the scheme and host of its own request",
+    { env: "SEALTRAIL_PUBLIC_BASE_URL" },
+  ),
+  resolverPathPrefix: setting(
+    z
+      .string()
+      .regex(/^(?:\/[A-Za-z0-9._~-]+)*$/, "empty, or /segment[/segment…] without a trailing slash")
+      .default(""),
+    "Path before the GS1 primary key of the resolver's Digital Link routes (e.g. /id for https://example.com/id/01/…); empty serves them at the root",
+    { env: "SEALTRAIL_RESOLVER_PATH_PREFIX" },
+  ),
 });
 
 export type ApiSection = z.infer<typeof apiSection>;

@@ -1,5 +1,6 @@
 import type { RequestHandler } from "express";
 import { ApiError, ApiErrorCode } from "../../errors.ts";
+import { publicBaseOf } from "../../services/resolver/publicBaseOf.ts";
 import { summariseUnitSensors } from "../../services/summaries/summariseUnitSensors.ts";
 import type { ApiDeps, ApiLogger } from "../../types.ts";
 import { parseItemParam } from "../../validation/parseItemParam.ts";
@@ -27,11 +28,14 @@ function parseOptions(query: Record<string, unknown>) {
  * SSCC or GRAI as EPC URN or Digital Link, URL-encoded — and says per interval what became of it. 201 when
  * at least one summary was captured, 200 when none was (all stored already, open, or not summarisable);
  * calling it again never stores a summary twice. 400 INVALID_ITEM / INVALID_QUERY, 404 UNIT_NOT_FOUND,
- * 501 NO_ATTESTER.
+ * 501 NO_ATTESTER; 400 BAD_REQUEST for a Host header that is no host (it would end up in rawData).
  * @example router.post("/units/:unit/sensor-summaries", admin, postSensorSummaries(deps, logger))
  */
 export function postSensorSummaries(
-  deps: Pick<ApiDeps, "store" | "attester" | "defaultTemperatureProfile" | "provenanceMaxSilenceMs">,
+  deps: Pick<
+    ApiDeps,
+    "store" | "attester" | "defaultTemperatureProfile" | "provenanceMaxSilenceMs" | "resolver"
+  >,
   logger: ApiLogger,
 ): RequestHandler {
   return async (req, res) => {
@@ -46,8 +50,9 @@ export function postSensorSummaries(
     const summaries = await summariseUnitSensors(unit.id, {
       store: deps.store,
       attester: deps.attester,
-      // Where the summaries' rawData points: this API as the request reached it.
-      apiBaseUrl: `${req.protocol}://${req.get("host")}${req.baseUrl}`,
+      // Where the summaries' rawData points: this API as people reach it from outside (api.publicBaseUrl),
+      // else as this request reached it.
+      apiBaseUrl: `${publicBaseOf(req, deps.resolver?.publicBaseUrl)}${req.baseUrl}`,
       now: Date.now(),
       maxSilenceMs: deps.provenanceMaxSilenceMs ?? DEFAULT_MAX_SILENCE_MS,
       ...options,
