@@ -36,6 +36,7 @@ import {
 } from "./routes/organisations/index.ts";
 import { getProvenance, getTemperatureProfile, putTemperatureProfile } from "./routes/provenance/index.ts";
 import { mountResolver as mountResolverRoutes } from "./routes/resolver/index.ts";
+import { postSensorSummaries } from "./routes/units/index.ts";
 import { BatchTreeCache } from "./services/batchTreeCache.ts";
 import { type ApiDeps, type ApiLogger, silentLogger } from "./types.ts";
 
@@ -185,7 +186,7 @@ function mountTraceability(api: express.Router, deps: ApiDeps, logger: ApiLogger
     .all(methodNotAllowed(["GET", "HEAD"]));
 }
 
-/** Provenance (open) and temperature profiles (admin writes), under the v1 prefix. */
+/** Provenance (open), temperature profiles and sensor summaries (admin writes), under the v1 prefix. */
 function mountProvenance(api: express.Router, deps: ApiDeps, logger: ApiLogger): void {
   api
     .route("/provenance")
@@ -205,4 +206,8 @@ function mountProvenance(api: express.Router, deps: ApiDeps, logger: ApiLogger):
     )
     .get(getTemperatureProfile(deps))
     .all(methodNotAllowed(["GET", "HEAD", "PUT"]));
+  api
+    .route("/units/:unit/sensor-summaries")
+    .post(requireAdminToken(deps.adminToken), postSensorSummaries(deps, logger))
+    .all(methodNotAllowed(["POST"]));
 }

@@ -31,6 +31,11 @@ export type ApiDeps = {
    * /profiles/default); DEFAULT_TEMPERATURE_PROFILE (2–8 °C, 30 min at once, 60 min in all) when absent.
    */
   defaultTemperatureProfile?: TemperatureProfile;
+  /**
+   * GS1 Company Prefixes this repository knows (config api.gs1CompanyPrefixes): the query answers a Digital
+   * Link as an EPC URN (GS1-EPC-Format: Always_EPC_URN) only when one of them starts its key. None by default.
+   */
+  gs1CompanyPrefixes?: readonly string[];
   /** A sensor's readings further apart than this leave the time between unwatched (default 5 min). */
   provenanceMaxSilenceMs?: number;
   /**

@@ -178,6 +178,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       isReady: () => true,
       finalityDepth: config.anchoring.finalityDepth,
       defaultTemperatureProfile: config.api.defaultTemperatureProfile,
+      gs1CompanyPrefixes: config.api.gs1CompanyPrefixes,
       metrics: metricsHandler(gateway.metrics),
       logger,
       host: config.api.host,
