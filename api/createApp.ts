@@ -7,6 +7,7 @@ import {
   requireAdminToken,
   requireJsonBody,
 } from "./middleware/index.ts";
+import { mountProductPage, mountProductPageRoutes } from "./page/index.ts";
 import { epcisRouter } from "./routes/epcis/index.ts";
 import { getEventProof } from "./routes/getEventProof.ts";
 import {
@@ -121,6 +122,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(API_PREFIX, api);
   app.use("/epcis", epcisRouter(deps, logger));
   if (deps.metrics) app.get("/metrics", deps.metrics);
+  mountProductPage(app, deps, API_PREFIX);
+  mountProductPageRoutes(app);
 
   app.use(notFound);
   app.use(errorHandler(logger));
