@@ -28,6 +28,7 @@ export function productPageHtml(config: PageConfig): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)} · Sealtrail</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${asset("page.css")}">
 <script type="module" src="${asset("main.js")}"></script>
 <script type="application/json" id="${PAGE_CONFIG_ELEMENT_ID}">${scriptJson(config)}</script>

@@ -177,6 +177,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       anchorTargets: () => gateway.anchorTargets(),
       isReady: () => true,
       finalityDepth: config.anchoring.finalityDepth,
+      // The product page reads anchors from the demo's own chain (a browser on this machine reaches it).
+      productPage: { rpcEndpoints: [chain.rpcUrl] },
       metrics: metricsHandler(gateway.metrics),
       logger,
       host: config.api.host,
