@@ -9,6 +9,7 @@ import {
 } from "./middleware/index.ts";
 import { mountProductPage, mountProductPageRoutes } from "./page/index.ts";
 import { epcisRouter } from "./routes/epcis/index.ts";
+import { mountEvidence } from "./routes/evidence/index.ts";
 import { getEventProof } from "./routes/getEventProof.ts";
 import {
   getDevice,
@@ -119,6 +120,7 @@ export function createApp(deps: ApiDeps): Express {
     .all(methodNotAllowed(["GET", "HEAD"]));
   mountTraceability(api, deps, logger);
   mountProvenance(api, deps, logger);
+  mountEvidence(api, deps);
   app.use(API_PREFIX, api);
   app.use("/epcis", epcisRouter(deps, logger));
   if (deps.metrics) app.get("/metrics", deps.metrics);
