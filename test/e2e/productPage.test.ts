@@ -63,7 +63,7 @@ type Opened = { page: Page; problems: PageProblems; requests: string[] };
 /** Opens a Digital Link as a browser does (Accept: text/html) and waits for the page to settle. */
 async function open(
   path: string,
-  options: { viewport?: { width: number; height: number }; prepare?: (page: Page) => Promise<void> } = {},
+  options: { viewport?: { width: number; height: number }; prepare?: (page: Page) => Promise<unknown> } = {},
 ): Promise<Opened> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1024, height: 900 } });
   const page = await context.newPage();
@@ -77,7 +77,7 @@ async function open(
   return { page, problems, requests };
 }
 
-const text = (page: Page, selector: string) => page.locator(selector).innerText();
+const text = async (page: Page, selector: string) => (await page.locator(selector).textContent()) ?? "";
 
 /** Only this origin and the configured RPC endpoint: no CDN, no tiles, no fonts. */
 function expectOnlyOwnRequests(requests: readonly string[]): void {

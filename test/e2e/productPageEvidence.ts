@@ -50,8 +50,8 @@ export function alterOneTemperature(packageText: string, tempC: number): string 
   const cose = decodeCoseSign1(raw);
   const reading: ReadingPayload = decodeReadingPayload(cose.payload);
   const altered = encodeReadingPayload({ ...reading, m: { ...reading.m, temp_c: tempC } });
-  batch.readings[index] = Buffer.from(assembleCoseSign1(cose.protectedBytes, altered, cose.signature)).toString(
-    "base64",
-  );
+  batch.readings[index] = Buffer.from(
+    assembleCoseSign1(cose.protectedBytes, altered, cose.signature),
+  ).toString("base64");
   return JSON.stringify(p);
 }

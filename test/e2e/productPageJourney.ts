@@ -88,9 +88,11 @@ export async function seedJourney(o: {
     return res;
   };
   for (const org of ORGANISATIONS) {
-    await ok(await call("POST", "/api/v1/organisations", { id: org.id, name: org.name, glns: [org.gln] }), org.id, [
-      201, 409,
-    ]);
+    await ok(
+      await call("POST", "/api/v1/organisations", { id: org.id, name: org.name, glns: [org.gln] }),
+      org.id,
+      [201, 409],
+    );
   }
   await ok(
     await call("PUT", `/api/v1/profiles/${JOURNEY_GTIN}`, {
@@ -105,7 +107,9 @@ export async function seedJourney(o: {
 
   const n = o.readingsPerSensor;
   const t0 = Math.floor(((o.now ?? Date.now()) - (n + 5) * MIN) / MIN) * MIN;
-  const products = [1, 2].map((p) => keyToEpcUrn({ type: "sgtin", gtin: JOURNEY_GTIN, serial: `${run}-P${p}` }, 7));
+  const products = [1, 2].map((p) =>
+    keyToEpcUrn({ type: "sgtin", gtin: JOURNEY_GTIN, serial: `${run}-P${p}` }, 7),
+  );
   const pallets = [1, 2].map((p) => {
     const body = `0${PREFIX}${String(Number.parseInt(run, 36) * 10 + p).padStart(9, "0")}`.slice(0, 17);
     return keyToEpcUrn({ type: "sscc", sscc: `${body}${gs1CheckDigit(body)}` }, 7);
@@ -187,7 +191,12 @@ export async function seedJourney(o: {
     }
   };
   await capture("page-pharma", [
-    on("page-pharma", -20, { type: "ObjectEvent", action: "ADD", epcList: products, bizStep: "commissioning" }),
+    on("page-pharma", -20, {
+      type: "ObjectEvent",
+      action: "ADD",
+      epcList: products,
+      bizStep: "commissioning",
+    }),
     ...pallets.map((pallet, i) =>
       on("page-pharma", -10, {
         type: "AggregationEvent",
@@ -212,7 +221,12 @@ export async function seedJourney(o: {
     on("page-reefer", 2, { type: "ObjectEvent", action: "OBSERVE", epcList: pallets, bizStep: "shipping" }),
   ]);
   await capture("page-distribution", [
-    on("page-distribution", n - 4, { type: "ObjectEvent", action: "OBSERVE", epcList: pallets, bizStep: "receiving" }),
+    on("page-distribution", n - 4, {
+      type: "ObjectEvent",
+      action: "OBSERVE",
+      epcList: pallets,
+      bizStep: "receiving",
+    }),
   ]);
   await capture(
     "page-reefer",

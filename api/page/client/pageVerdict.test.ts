@@ -13,6 +13,7 @@ const anchor = (over: Partial<AnchorCheck> = {}): AnchorCheck => ({
   blockNumber: 42,
   outcome: "confirmed",
   final: true,
+  confirmations: 12,
   endpoints: [{ endpoint: "https://rpc.example/", outcome: "confirmed", blockNumber: 42, detail: null }],
   ...over,
 });

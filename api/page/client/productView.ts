@@ -38,7 +38,7 @@ export type JourneyStep = {
 /** One endpoint's answer about one anchor, reported separately as OpenTimestamps does per calendar. */
 export type EndpointAnswer = {
   endpoint: string;
-  outcome: "confirmed" | "not-anchored" | "mismatch" | "unreachable";
+  outcome: "confirmed" | "other-chain" | "mismatch" | "unreachable";
   /** Block the endpoint saw the root anchored in, when it did. */
   blockNumber: number | null;
   detail: string | null;
@@ -51,7 +51,10 @@ export type AnchorCheck = {
   blockNumber: number | null;
   /** confirmed: every endpoint agrees it is anchored; failed: one says it is not, or they disagree. */
   outcome: "confirmed" | "failed" | "unchecked";
+  /** Claimed final by the package and confirmed by blocks the endpoints showed after the anchor's. */
   final: boolean;
+  /** Blocks after the anchor's, as the endpoints showed them (null when not read). */
+  confirmations: number | null;
   endpoints: EndpointAnswer[];
 };
 

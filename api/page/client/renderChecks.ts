@@ -4,7 +4,7 @@ import type { AnchorCheck, EndpointAnswer, ProductView } from "./productView.ts"
 
 const ANSWER: Record<EndpointAnswer["outcome"], string> = {
   confirmed: "confirms the anchor",
-  "not-anchored": "knows no such anchor",
+  "other-chain": "serves another chain (reset, or another network): could not check the anchor",
   mismatch: "disagrees",
   unreachable: "could not be reached: could not check the anchor",
 };
