@@ -8,6 +8,13 @@ export {
   type SourceEvent,
 } from "./buildEvidencePackage.ts";
 export {
+  ANCHOR_CHECK_CONCURRENCY,
+  type AnchorOutcome,
+  checkEvidenceAnchors,
+  type EvidenceEndpoint,
+} from "./checkEvidenceAnchors.ts";
+export { EvidenceError, EvidenceErrorCode } from "./errors.ts";
+export {
   EVIDENCE_FORMAT,
   type EvidenceBatch,
   type EvidenceDeviceKey,
@@ -20,4 +27,24 @@ export {
   type JourneySensor,
 } from "./evidencePackage.ts";
 export { evidenceSchema } from "./evidenceSchema.ts";
+export { type FetchLike, fetchJsonRpc } from "./fetchJsonRpc.ts";
+export { formatEvidenceReport } from "./formatEvidenceReport.ts";
 export { type BatchMultiProof, batchMultiProof, processMultiProof } from "./multiproof.ts";
+export { parseEvidencePackage } from "./parseEvidencePackage.ts";
+export { type RecomputedJourney, type RecomputedSensor, recomputeJourney } from "./recomputeJourney.ts";
+export {
+  type EvidenceFailure,
+  type EvidenceProgress,
+  type OfflineEvidence,
+  type VerifiedEvent,
+  type VerifiedReading,
+  verifyEvidenceMessages,
+} from "./verifyEvidenceMessages.ts";
+export {
+  EVIDENCE_REPORT_FORMAT,
+  type EvidenceReport,
+  type EvidenceStatus,
+  type EvidenceVerification,
+  type VerifyEvidenceOptions,
+  verifyEvidencePackage,
+} from "./verifyEvidencePackage.ts";
