@@ -19,7 +19,7 @@ const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
  * code at load (ajv, ethers). Our own sources and the packages have no load-time effects the page relies
  * on, so esbuild may drop any module none of whose exports is used: that keeps ajv and ethers out.
  */
-const noSideEffects: Plugin = {
+export const noSideEffects: Plugin = {
   name: "no-side-effects",
   setup(b) {
     b.onResolve({ filter: /.*/ }, async (args) => {
@@ -42,7 +42,7 @@ const noSideEffects: Plugin = {
  * with the same imports, by a top-level await in the (lazily imported) chunk that uses it. Instantiating
  * WebAssembly needs CSP's 'wasm-unsafe-eval', which allows WebAssembly and nothing else (not eval).
  */
-const tinySecpLoader: Plugin = {
+export const tinySecpLoader: Plugin = {
   name: "tiny-secp256k1-loader",
   setup(b) {
     b.onResolve({ filter: /^\.\/wasm_loader\.js$/ }, (args) =>

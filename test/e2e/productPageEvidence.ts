@@ -35,6 +35,12 @@ export async function waitForAnchoredPackage(url: string, timeoutMs: number): Pr
   }
 }
 
+/** How many readings a package holds, sealed or pending. */
+export function countReadings(packageText: string): number {
+  const p = JSON.parse(packageText) as PackageJson;
+  return p.batches.reduce((n, b) => n + b.readings.length, 0) + p.pending.readings.length;
+}
+
 /**
  * The package with one reading's temperature changed to `tempC` and its signature kept: the signed
  * payload is re-encoded, as a tamperer would, so the bytes no longer match the signature (nor the leaf).

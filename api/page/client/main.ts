@@ -8,7 +8,7 @@ import { renderChecks } from "./renderChecks.ts";
 import { renderRoute } from "./renderRoute.ts";
 import { renderTimeline } from "./renderTimeline.ts";
 import { renderProblem, renderProgress, renderVerdict } from "./renderVerdict.ts";
-import type { VerifierChoice, VerifyRequest, WorkerReply } from "./workerMessages.ts";
+import type { PrepareRequest, VerifierChoice, VerifyRequest, WorkerReply } from "./workerMessages.ts";
 
 /** The page's state for tests and the benchmark: `<main data-state>` loading → verifying → done | problem. */
 type PageState = "loading" | "verifying" | "done" | "problem";
@@ -18,9 +18,12 @@ function setState(main: HTMLElement, state: PageState): void {
   main.setAttribute("aria-busy", String(state === "loading" || state === "verifying"));
 }
 
-/** The verifier implementation: measured fastest by default, another only when a benchmark asks. */
+/**
+ * The secp256k1 implementation: noble with per-key tables, measured faster in Chromium than libsecp256k1
+ * as WebAssembly (which also weighs 1.2 MB); the other only when a benchmark asks (`?verifier=wasm`).
+ */
 function verifierChoice(): VerifierChoice {
-  return new URL(location.href).searchParams.get("verifier") === "noble" ? "noble" : "wasm";
+  return new URL(location.href).searchParams.get("verifier") === "wasm" ? "wasm" : "noble";
 }
 
 function showProblem(main: HTMLElement, headline: string, detail: string): void {
@@ -31,7 +34,7 @@ function showProblem(main: HTMLElement, headline: string, detail: string): void 
 async function loadPackage(config: PageConfig, main: HTMLElement): Promise<string | null> {
   let res: Response;
   try {
-    res = await fetch(config.evidenceUrl, { headers: { Accept: "application/json" } });
+    res = await fetch(config.evidenceUrl);
   } catch {
     showProblem(
       main,
@@ -79,10 +82,17 @@ async function start(): Promise<void> {
   main.replaceChildren(progress.element);
   setState(main, "loading");
   performance.mark("sealtrail:interactive");
-  const packageText = await loadPackage(config, main);
-  if (packageText === null) return;
-  setState(main, "verifying");
+  // The worker starts loading its code, the verifier and the hashers while the package downloads.
   const worker = new Worker(new URL(`${config.assetBase}worker.js`, location.href), { type: "module" });
+  const prepare: PrepareRequest = { type: "prepare", verifier: verifierChoice() };
+  worker.postMessage(prepare);
+  const packageText = await loadPackage(config, main);
+  if (packageText === null) {
+    worker.terminate();
+    return;
+  }
+  performance.mark("sealtrail:package");
+  setState(main, "verifying");
   worker.onmessage = (event: MessageEvent<WorkerReply>) => {
     const reply = event.data;
     if (reply.type === "progress") return progress.update(reply.done, reply.total, reply.phase);

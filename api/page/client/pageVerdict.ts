@@ -69,7 +69,7 @@ export function pageVerdict(view: ProductView): PageVerdict {
         headline: "Kept cold, but not yet confirmed on the chain",
         detail: `${cold.summary}${anchorNote}`,
       }
-    : { tone: "good", headline: "Kept cold the whole way", detail: `${cold.summary} Range ${range}.` };
+    : { tone: "good", headline: "Kept cold the whole way", detail: cold.summary };
 }
 
 /**

@@ -84,7 +84,11 @@ export function renderChart(view: Pick<ProductView, "temperatures" | "profile" |
   chart.append(svg("polyline", { class: "temp-line", points: linePoints(samples, x, y, r) }));
   const label = (text: string, lx: number, ly: number, anchor: string) =>
     svg("text", { x: lx, y: ly, "text-anchor": anchor, class: "axis" }, text);
-  const ticks = band ? [band.minC, band.maxC] : [Math.min(...temps), Math.max(...temps)];
+  // The band's edges, and the extremes where the readings went beyond them (an excursion's peak).
+  const [tMin, tMax] = [Math.min(...temps), Math.max(...temps)];
+  const ticks = band
+    ? [band.minC, band.maxC, ...(tMin < band.minC - 1 ? [tMin] : []), ...(tMax > band.maxC + 1 ? [tMax] : [])]
+    : [tMin, tMax];
   for (const c of ticks) {
     chart.append(
       svg("line", { class: "tick", x1: LEFT - 3, x2: WIDTH - RIGHT, y1: r(y(c)), y2: r(y(c)) }),

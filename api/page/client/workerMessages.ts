@@ -3,6 +3,9 @@ import type { ProductView } from "./productView.ts";
 /** Which secp256k1 implementation the worker verifies with (bench:productpage compares them). */
 export type VerifierChoice = "noble" | "wasm";
 
+/** Page → worker, at once: load the verifier and the hashers while the package downloads. */
+export type PrepareRequest = { type: "prepare"; verifier: VerifierChoice };
+
 /** Page → worker: verify this package (the response body as received, not re-encoded). */
 export type VerifyRequest = {
   type: "verify";
