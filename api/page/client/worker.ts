@@ -4,6 +4,7 @@
 import { type EvidencePackage, verifyEvidencePackage } from "#evidence";
 import { prepareHashes, type SignatureVerifier } from "#protocol";
 import { buildProductView } from "./buildProductView.ts";
+import { cachingRpcFetch } from "./cachingRpcFetch.ts";
 import { loadSignatureVerifier } from "./signatureVerifiers.ts";
 import type { PrepareRequest, VerifierChoice, VerifyRequest, WorkerReply } from "./workerMessages.ts";
 
@@ -38,10 +39,11 @@ async function verify(request: VerifyRequest): Promise<void> {
   const loaded = performance.now();
   // When each phase was last heard of: bench:productpage reports where the time went.
   const phaseEnds: Record<string, number> = {};
+  const rpc = { requests: 0, sent: 0 };
   const verification = await verifyEvidencePackage(value, {
     verifier,
     rpcUrls: request.rpcEndpoints,
-    fetch: (url, init) => fetch(url, init),
+    fetch: cachingRpcFetch((url, init) => fetch(url, init), rpc),
     onProgress: (p) => {
       phaseEnds[p.phase] = performance.now();
       post({ type: "progress", phase: p.phase, done: p.done, total: p.total });
@@ -59,6 +61,8 @@ async function verify(request: VerifyRequest): Promise<void> {
       verifierLoadMs: loaded - started,
       verifyMs: done - loaded,
       totalMs: done - started,
+      rpcRequests: rpc.requests,
+      rpcSent: rpc.sent,
       ...Object.fromEntries(Object.entries(phaseEnds).map(([phase, at]) => [`${phase}EndMs`, at - loaded])),
     },
   });
