@@ -171,6 +171,27 @@ describeWithChromium("the product page, verified in the browser", () => {
     await page.context().close();
   });
 
+  it("fails the anchor when a second endpoint the user added disagrees with the first (both must agree)", async () => {
+    const second = `${stack.rpcUrl}/second-opinion`;
+    const { page, problems } = await open(`${journey.compliantPath}?rpc=${encodeURIComponent(second)}`, {
+      // The second endpoint is the same chain, except that its contract says no root was ever anchored.
+      prepare: (p) =>
+        p.route(second, async (route) => {
+          const request = route.request().postDataJSON() as { method: string };
+          const response = await route.fetch({ url: stack.rpcUrl });
+          const answer = (await response.json()) as { result?: unknown };
+          if (request.method === "eth_call") answer.result = `0x${"0".repeat(64)}`;
+          await route.fulfill({ response, json: answer });
+        }),
+    });
+    expect(await text(page, "#verdict h2")).toBe("Do not rely on this record: it failed verification");
+    expect(await text(page, "[data-testid=verification-line]")).toMatch(/the anchor on chain \d+ does not match$/);
+    expect(await page.locator(".endpoint-confirmed").count()).toBeGreaterThan(0);
+    expect(await page.locator(".endpoint-mismatch").count()).toBeGreaterThan(0);
+    expect(problems.unexpected()).toEqual([]);
+    await page.context().close();
+  });
+
   it("fits a phone (390×844): one column, nothing wider than the screen; the screenshot is kept as an artifact", async () => {
     const { page, problems } = await open(journey.excursionPath, { viewport: { width: 390, height: 844 } });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
