@@ -185,7 +185,9 @@ describeWithChromium("the product page, verified in the browser", () => {
         }),
     });
     expect(await text(page, "#verdict h2")).toBe("Do not rely on this record: it failed verification");
-    expect(await text(page, "[data-testid=verification-line]")).toMatch(/the anchor on chain \d+ does not match$/);
+    expect(await text(page, "[data-testid=verification-line]")).toMatch(
+      /the anchor on chain \d+ does not match$/,
+    );
     expect(await page.locator(".endpoint-confirmed").count()).toBeGreaterThan(0);
     expect(await page.locator(".endpoint-mismatch").count()).toBeGreaterThan(0);
     expect(problems.unexpected()).toEqual([]);
