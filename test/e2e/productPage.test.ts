@@ -84,6 +84,14 @@ async function open(
 
 const text = async (page: Page, selector: string) => (await page.locator(selector).textContent()) ?? "";
 
+/** axe's serious and critical violations, as "rule: help" lines (none is allowed). */
+async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
+  const axe = await new AxeBuilder({ page }).analyze();
+  return axe.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help}`);
+}
+
 /** Only this origin and the configured RPC endpoint: no CDN, no tiles, no fonts. */
 function expectOnlyOwnRequests(requests: readonly string[]): void {
   const allowed = [new URL(stack.apiUrl).origin, new URL(stack.rpcUrl).origin];
@@ -109,9 +117,7 @@ describeWithChromium("the product page, verified in the browser", () => {
     expect(await page.locator("svg.route polyline").getAttribute("points")).toMatch(/^[0-9.]+,[0-9.]+ /);
     expect(await page.locator("svg.chart rect.band").count()).toBe(1);
     expect(await page.locator("svg.chart rect.excursion").count()).toBe(0);
-    const axe = await new AxeBuilder({ page }).analyze();
-    const serious = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expectOnlyOwnRequests(requests);
     expect(problems.unexpected()).toEqual([]);
     await page.context().close();
@@ -198,6 +204,7 @@ describeWithChromium("the product page, verified in the browser", () => {
     const { page, problems } = await open(journey.excursionPath, { viewport: { width: 390, height: 844 } });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS_DIR, "product-page-phone.png"), fullPage: true });
     expect(problems.unexpected()).toEqual([]);
