@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { base64ToBytes, type EvidencePackage, processMultiProof } from "#evidence";
+import { base64ToBytes, type EvidencePackage, processMultiProof, verifyEvidencePackage } from "#evidence";
 import { canonicalIdentifier } from "#gs1";
 import {
   bytesToHex,
@@ -11,6 +11,7 @@ import {
   MessageMerkleTree,
   merkleLeafHash,
   messageIdOf,
+  nobleVerifier,
   readingToJson,
   signReading,
   splitMessageIds,
@@ -233,6 +234,25 @@ describe("GET /api/v1/evidence", () => {
     expect(messages.map((m) => messageIdOf(base64ToBytes(m)!)).filter((id) => idsOf.B!.includes(id))).toEqual(
       [],
     );
+  });
+
+  it("verifies offline with #evidence: every signature and proof, the events, and the server's verdict recomputed", async () => {
+    const { text } = await evidence(`/01/${GTIN_A}/21/A1`);
+    const { report, events } = await verifyEvidencePackage(JSON.parse(text), { verifier: nobleVerifier });
+    expect(report.failures).toEqual([]);
+    expect(report.readings).toEqual({ total: 96, verified: 96, pending: 0 });
+    expect(report.events).toEqual({ total: 4, verified: 4, pending: 0, hidden: 1 });
+    // Reefer A stops at minute 114 while attached until 200: incomplete, as the server says.
+    expect(report.journey?.coldChain?.verdict).toBe("incomplete");
+    expect(report.journey?.sensors[0]?.gaps.map((g) => g.reason)).toEqual(["after-last"]);
+    expect(events.map((e) => e.event.bizStep)).toEqual([
+      "commissioning",
+      "packing",
+      "assembling",
+      "assembling",
+    ]);
+    // Its anchor is only `sealed` here: nothing on chain to check, so not valid yet.
+    expect(report.status).toBe("not-anchored");
   });
 
   it("serves a pallet's (SSCC) and a device window's packages, and refuses what it cannot find or parse", async () => {

@@ -108,14 +108,17 @@ export function verifyEvidenceMessages(
       out.readings.total++;
       tick();
       const raw = base64ToBytes(text)!;
-      leaves.push(merkleLeafHash(hexToBytes(messageIdOf(raw), 32)));
       let decoded: DecodedReading;
       try {
         decoded = decodeReading(raw);
       } catch (error) {
-        failures.push({ subject: `reading ${messageIdOf(raw)}`, check: "decode", detail: reasonOf(error) });
+        const id = messageIdOf(raw);
+        leaves.push(merkleLeafHash(hexToBytes(id, 32)));
+        failures.push({ subject: `reading ${id}`, check: "decode", detail: reasonOf(error) });
         continue;
       }
+      // The leaf is the id of the bytes as given (decodeReading computed it), never a field of the package.
+      leaves.push(merkleLeafHash(hexToBytes(decoded.messageId, 32)));
       const key = deviceKeys.get(decoded.device);
       if (key === undefined) {
         failures.push({
@@ -140,14 +143,16 @@ export function verifyEvidenceMessages(
       out.events.total++;
       tick();
       const raw = base64ToBytes(text)!;
-      leaves.push(merkleLeafHash(hexToBytes(messageIdOf(raw), 32)));
       let decoded: DecodedEventMessage;
       try {
         decoded = decodeEventMessage(raw);
       } catch (error) {
-        failures.push({ subject: `event ${messageIdOf(raw)}`, check: "decode", detail: reasonOf(error) });
+        const id = messageIdOf(raw);
+        leaves.push(merkleLeafHash(hexToBytes(id, 32)));
+        failures.push({ subject: `event ${id}`, check: "decode", detail: reasonOf(error) });
         continue;
       }
+      leaves.push(merkleLeafHash(hexToBytes(decoded.messageId, 32)));
       const key = orgKeys.get(decoded.signer);
       if (key === undefined) {
         failures.push({

@@ -1,4 +1,4 @@
-import type { Hex, SignatureVerifier } from "#protocol";
+import { type Hex, prepareHashes, type SignatureVerifier } from "#protocol";
 import { anchorChainOverRpc, readChainId } from "../cli/verify/anchorChainOverRpc.ts";
 import { type AnchorOutcome, checkEvidenceAnchors, type EvidenceEndpoint } from "./checkEvidenceAnchors.ts";
 import type { EvidenceSubject } from "./evidencePackage.ts";
@@ -71,6 +71,9 @@ export async function verifyEvidencePackage(
   options: VerifyEvidenceOptions,
 ): Promise<EvidenceVerification> {
   const onProgress = options.onProgress ?? (() => {});
+  // keccak256 through WebAssembly is ~8x the pure-JS speed, and a package means ~4 hashes per reading.
+  // Where WebAssembly is unavailable (a CSP without 'wasm-unsafe-eval') the pure-JS hashers carry on.
+  await prepareHashes();
   let pkg: ReturnType<typeof parseEvidencePackage>;
   try {
     pkg = parseEvidencePackage(value);

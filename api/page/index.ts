@@ -2,7 +2,7 @@
 
 export { itemTitle } from "./client/itemTitle.ts";
 export { productPageCsp } from "./contentSecurityPolicy.ts";
-export { mountProductPage, mountProductPageRoutes, PAGE_ASSET_BASE } from "./mountProductPage.ts";
+export { mountProductPage, PAGE_ASSET_BASE } from "./mountProductPage.ts";
 export { productPageHtml } from "./productPageHtml.ts";
 export { MAX_PAGE_RPC_ENDPOINTS, rpcEndpointsOf } from "./rpcEndpointsOf.ts";
 export { sendProductPage } from "./sendProductPage.ts";

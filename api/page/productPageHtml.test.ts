@@ -1,5 +1,4 @@
 import { describe, expect, it } from "@jest/globals";
-import { isApiError } from "../errors.ts";
 import type { PageConfig } from "./client/pageConfig.ts";
 import { productPageCsp } from "./contentSecurityPolicy.ts";
 import { productPageHtml } from "./productPageHtml.ts";
@@ -10,6 +9,7 @@ const config: PageConfig = {
   item: { path: "/01/04012345222227/21/R1", gtin: "04012345222227", serial: "R1" },
   evidenceUrl: "/api/v1/evidence/01/04012345222227/21/R1",
   rpcEndpoints: ["http://127.0.0.1:8545/"],
+  refusedRpcEndpoints: [],
   assetBase: "/page/assets/",
 };
 
@@ -53,23 +53,24 @@ describe("rpcEndpointsOf", () => {
   it("adds the user's own endpoints after the operator's, once each", () => {
     expect(
       rpcEndpointsOf(["https://mine.example/rpc", "https://mine.example/rpc"], ["https://op.example/"]),
-    ).toEqual(["https://op.example/", "https://mine.example/rpc"]);
+    ).toEqual({
+      endpoints: ["https://op.example/", "https://mine.example/rpc"],
+      refused: [],
+    });
   });
 
-  it.each([["javascript:alert(1)"], ["https://user:pw@rpc.example/"], ["not a url"], [{ a: 1 }]])(
-    "refuses %p as INVALID_QUERY",
+  it.each([["javascript:alert(1)"], ["https://user:pw@rpc.example/"], ["not a url"]])(
+    "refuses %p, for the page to say so, and never throws (a scan always gets its page)",
     (value) => {
-      expect(() => rpcEndpointsOf(value, [])).toThrow(expect.objectContaining({ code: "INVALID_QUERY" }));
-      try {
-        rpcEndpointsOf(value, []);
-      } catch (error) {
-        expect(isApiError(error, "INVALID_QUERY")).toBe(true);
-      }
+      expect(rpcEndpointsOf(value, ["https://op.example/"])).toEqual({
+        endpoints: ["https://op.example/"],
+        refused: [value],
+      });
     },
   );
 
-  it("refuses more than four endpoints", () => {
+  it("takes four endpoints at most and refuses the rest", () => {
     const many = [1, 2, 3, 4, 5].map((n) => `https://rpc${n}.example/`);
-    expect(() => rpcEndpointsOf(many, [])).toThrow(/at most 4/);
+    expect(rpcEndpointsOf(many, [])).toEqual({ endpoints: many.slice(0, 4), refused: [many[4]] });
   });
 });

@@ -1,36 +1,41 @@
-import { ApiError, ApiErrorCode } from "../errors.ts";
-
 /** More than a handful of endpoints is a mistake or an attempt to bloat the page's policy. */
 export const MAX_PAGE_RPC_ENDPOINTS = 4;
 
 /**
  * The chain RPC endpoints the page reads anchors from: the operator's configured ones, then those the
- * user added with `?rpc=URL` (the page's "use my own endpoint" form). Only plain http(s) URLs without
- * credentials; a user's endpoint goes into the page's connect-src, so it is checked here, on the server.
- * Throws INVALID_QUERY (400) for a URL that is not one.
- * @example rpcEndpointsOf(req.query.rpc, ["https://sepolia.optimism.io"])
+ * user added with `?rpc=URL` (the page's "use my own endpoint" form). A user's endpoint goes into the
+ * page's connect-src, so only plain http(s) URLs without credentials are taken, at most four in all; the
+ * others are handed back as `refused` for the page to show (a scan must always get its page, so a bad
+ * `rpc` is never an error).
+ * @example rpcEndpointsOf(req.query.rpc, ["https://sepolia.optimism.io"]).endpoints
  */
-export function rpcEndpointsOf(query: unknown, configured: readonly string[]): string[] {
+export function rpcEndpointsOf(
+  query: unknown,
+  configured: readonly string[],
+): { endpoints: string[]; refused: string[] } {
   const added = query === undefined ? [] : Array.isArray(query) ? query : [query];
-  const out = [...configured];
+  const endpoints = [...configured];
+  const refused: string[] = [];
   for (const value of added) {
-    if (typeof value !== "string" || value.length > 300) throw invalid();
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw invalid();
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    const url = usableUrl(value);
+    if (url === null || (!endpoints.includes(url) && endpoints.length >= MAX_PAGE_RPC_ENDPOINTS)) {
+      refused.push(text.slice(0, 300));
+      continue;
     }
-    if ((url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password)
-      throw invalid();
-    const text = url.href;
-    if (!out.includes(text)) out.push(text);
+    if (!endpoints.includes(url)) endpoints.push(url);
   }
-  if (out.length > MAX_PAGE_RPC_ENDPOINTS) {
-    throw new ApiError(400, ApiErrorCode.InvalidQuery, `at most ${MAX_PAGE_RPC_ENDPOINTS} RPC endpoints`);
-  }
-  return out;
+  return { endpoints, refused };
 }
 
-const invalid = () =>
-  new ApiError(400, ApiErrorCode.InvalidQuery, "rpc must be an http(s) URL without credentials");
+function usableUrl(value: unknown): string | null {
+  if (typeof value !== "string" || value.length > 300) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password) return null;
+  return url.href;
+}

@@ -36,13 +36,13 @@ function pageItem(item: ParsedDigitalLink): PageItem {
  * Answers a browser's request for an item's Digital Link with the product page: an HTML shell whose
  * script fetches the item's evidence package, verifies it in a Web Worker (signatures, Merkle proofs,
  * anchors read from the chain RPC endpoints) and draws only what verified. The resolver calls it for a
- * request that prefers text/html. Strict CSP; `?rpc=URL` (repeatable) adds the user's own endpoint.
- * Throws INVALID_QUERY for an `rpc` that is not an http(s) URL.
+ * request that prefers text/html. Strict CSP; `?rpc=URL` (repeatable) adds the user's own endpoint (one
+ * that is not an http(s) URL is shown as refused, never an error: a scan always gets its page).
  * @example if (prefersHtml(req)) return sendProductPage(req, res, parseDigitalLink(url))
  */
 export function sendProductPage(req: Request, res: Response, item: ParsedDigitalLink): void {
   const settings = productPageSettingsOf(req);
-  const rpcEndpoints = rpcEndpointsOf(req.query.rpc, settings.rpcEndpoints);
+  const { endpoints: rpcEndpoints, refused } = rpcEndpointsOf(req.query.rpc, settings.rpcEndpoints);
   const pageItemValue = pageItem(item);
   // The package is the key's (a lot written next to a serial is not part of an SGTIN).
   const evidencePath = buildDigitalLink(item.key, { prefix: DIGITAL_LINK_ORIGIN }).slice(
@@ -53,6 +53,7 @@ export function sendProductPage(req: Request, res: Response, item: ParsedDigital
     item: pageItemValue,
     evidenceUrl: `${settings.apiPrefix}/evidence${evidencePath}`,
     rpcEndpoints,
+    refusedRpcEndpoints: refused,
     assetBase: settings.assetBase,
   };
   res.set({

@@ -177,6 +177,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       anchorTargets: () => gateway.anchorTargets(),
       isReady: () => true,
       finalityDepth: config.anchoring.finalityDepth,
+      defaultTemperatureProfile: config.api.defaultTemperatureProfile,
       // The product page reads anchors from the demo's own chain (a browser on this machine reaches it).
       productPage: { rpcEndpoints: [chain.rpcUrl] },
       metrics: metricsHandler(gateway.metrics),
@@ -184,6 +185,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       host: config.api.host,
       port: config.api.port,
       closeTimeoutMs: config.api.closeTimeoutMs,
+      resolver: {
+        pathPrefix: config.api.resolverPathPrefix,
+        ...(config.api.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.api.publicBaseUrl }),
+      },
     });
     stops.push(() => api.close());
     signal?.throwIfAborted();

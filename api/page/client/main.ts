@@ -64,7 +64,7 @@ function showResult(main: HTMLElement, view: ProductView, config: PageConfig): v
     renderChart(view),
     renderRoute(view.route),
     renderTimeline(view.steps),
-    renderChecks(view, config.rpcEndpoints),
+    renderChecks(view, config.rpcEndpoints, config.refusedRpcEndpoints),
   );
   setState(main, "done");
 }

@@ -23,6 +23,8 @@ export type PageConfig = {
   evidenceUrl: string;
   /** Chain JSON-RPC endpoints, the operator's first, then the user's own. */
   rpcEndpoints: string[];
+  /** `rpc` values the server did not take (not an http(s) URL without credentials, or past four). */
+  refusedRpcEndpoints: string[];
   /** Base URL of the page's scripts, styles and WebAssembly (ends with "/"). */
   assetBase: string;
 };
@@ -40,6 +42,7 @@ export function readPageConfig(doc: Document): PageConfig {
     value.format !== "sealtrail-page-v1" ||
     typeof value.evidenceUrl !== "string" ||
     !Array.isArray(value.rpcEndpoints) ||
+    !Array.isArray(value.refusedRpcEndpoints) ||
     typeof value.item?.path !== "string" ||
     typeof value.assetBase !== "string"
   ) {

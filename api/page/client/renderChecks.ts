@@ -15,7 +15,11 @@ const ANSWER: Record<EndpointAnswer["outcome"], string> = {
  * endpoint (a GET of this page with `rpc=`: the server adds it to the page's connect-src).
  * @example main.append(renderChecks(view, config.rpcEndpoints))
  */
-export function renderChecks(view: ProductView, rpcEndpoints: readonly string[]): HTMLElement {
+export function renderChecks(
+  view: ProductView,
+  rpcEndpoints: readonly string[],
+  refusedRpcEndpoints: readonly string[] = [],
+): HTMLElement {
   const v = view.verification;
   const section = el("section", { class: "card checks", "aria-labelledby": "checks-title" });
   section.append(el("h2", { id: "checks-title" }, "What your browser checked"));
@@ -41,7 +45,7 @@ export function renderChecks(view: ProductView, rpcEndpoints: readonly string[])
     details.append(list);
     section.append(details);
   }
-  section.append(rpcForm(rpcEndpoints));
+  section.append(rpcForm(rpcEndpoints, refusedRpcEndpoints));
   return section;
 }
 
@@ -75,10 +79,10 @@ function anchorItem(a: AnchorCheck): HTMLElement {
   );
 }
 
-function rpcForm(rpcEndpoints: readonly string[]): HTMLElement {
+function rpcForm(rpcEndpoints: readonly string[], refused: readonly string[]): HTMLElement {
   const form = el("form", { method: "get", class: "rpc-form" });
   // The operator's endpoints come back from the server on their own; only the user's own are kept here.
-  const own = new URL(location.href).searchParams.getAll("rpc");
+  const own = new URL(location.href).searchParams.getAll("rpc").filter((url) => !refused.includes(url));
   for (const url of own) form.append(el("input", { type: "hidden", name: "rpc", value: url }));
   form.append(
     el("label", { for: "rpc-input" }, "Check the anchors with your own chain RPC endpoint as well"),
@@ -97,5 +101,14 @@ function rpcForm(rpcEndpoints: readonly string[]): HTMLElement {
       `Endpoints used now: ${rpcEndpoints.length === 0 ? "none" : rpcEndpoints.join(", ")}. Where two are used, both must agree.`,
     ),
   );
+  if (refused.length > 0) {
+    form.append(
+      el(
+        "p",
+        { class: "failure", role: "status" },
+        `Not used (an endpoint must be an http or https URL without a password, four at most): ${refused.join(", ")}`,
+      ),
+    );
+  }
   return form;
 }
