@@ -62,7 +62,8 @@ export function sendProductPage(req: Request, res: Response, item: ParsedDigital
     "Cross-Origin-Opener-Policy": "same-origin",
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-    Vary: "Accept",
   });
+  // Added to, not replaced: the resolver's CORS may vary by Origin already.
+  res.vary("Accept");
   res.status(200).type("html").send(productPageHtml(config));
 }
