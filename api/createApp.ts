@@ -8,6 +8,7 @@ import {
   requireAdminToken,
   requireJsonBody,
 } from "./middleware/index.ts";
+import { mountProductPage } from "./page/index.ts";
 import { epcisRouter } from "./routes/epcis/index.ts";
 import { mountEvidence } from "./routes/evidence/index.ts";
 import { getEventProof } from "./routes/getEventProof.ts";
@@ -126,6 +127,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(API_PREFIX, api);
   app.use("/epcis", epcisRouter(deps, logger));
   if (deps.metrics) app.get("/metrics", deps.metrics);
+  mountProductPage(app, deps, API_PREFIX);
   mountResolver(app, deps);
 
   app.use(notFound);

@@ -24,6 +24,8 @@ export const ApiErrorCode = {
   ReadingNotFound: "READING_NOT_FOUND",
   /** The standalone verifier (npm run build:verifier) is not built on this server. */
   VerifierNotBuilt: "VERIFIER_NOT_BUILT",
+  /** The product page's browser code (npm run build:page) is not built on this server. */
+  PageNotBuilt: "PAGE_NOT_BUILT",
   /** Revoking or rotating a device key that is already revoked (or rotated). */
   DeviceRevoked: "DEVICE_REVOKED",
   /** Rotating to a key that is already registered (the same key included). */

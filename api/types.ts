@@ -48,6 +48,8 @@ export type ApiDeps = {
   logger?: ApiLogger;
   /** The standalone verifier served under /tools; defaults to dist/sealtrail-verify.mjs of this checkout. */
   verifierToolPath?: string;
+  /** The product page: the chain RPC endpoints it reads anchors from, and where its built assets are. */
+  productPage?: { rpcEndpoints?: readonly string[]; assetsDir?: string };
   /** Serves `GET /metrics` (Prometheus text format) when given, e.g. `metricsHandler(gateway.metrics)`. */
   metrics?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 };

@@ -179,6 +179,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       finalityDepth: config.anchoring.finalityDepth,
       defaultTemperatureProfile: config.api.defaultTemperatureProfile,
       gs1CompanyPrefixes: config.api.gs1CompanyPrefixes,
+      // The product page reads anchors from the demo's own chain (a browser on this machine reaches it).
+      productPage: { rpcEndpoints: [chain.rpcUrl] },
       metrics: metricsHandler(gateway.metrics),
       logger,
       host: config.api.host,
