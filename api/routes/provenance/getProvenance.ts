@@ -14,7 +14,8 @@ export const DEFAULT_MAX_SILENCE_MS = 5 * 60_000;
  * are shown in full, private ones as their hash ID, message id and anchor state; an organisation's
  * credential also shows its own events and those about objects it captured events for (the EPCIS query's
  * rule); the admin token shows all.
- * 404 ITEM_NOT_FOUND when no event names the item.
+ * `?readingIds=1` gives each reading row its message id (off by default: three quarters of a 30-day answer).
+ * 404 ITEM_NOT_FOUND when no event names the item; 400 INVALID_QUERY for a `readingIds` other than 0 or 1.
  * @example router.get("/provenance", getProvenance(deps))
  */
 export function getProvenance(
@@ -32,6 +33,7 @@ export function getProvenance(
         ? `/01/${gtin}/21/${encodeURIComponent(serial)}`
         : req.query.item;
     const item = parseItemParam(raw);
+    const readingIds = parseReadingIdsParam(req.query.readingIds);
     const document = await buildProvenance(item, {
       store: deps.store,
       targets: deps.anchorTargets(),
@@ -39,11 +41,25 @@ export function getProvenance(
       viewer,
       now: Date.now(),
       maxSilenceMs: deps.provenanceMaxSilenceMs ?? DEFAULT_MAX_SILENCE_MS,
+      readingIds,
       ...(deps.defaultTemperatureProfile ? { defaultProfile: deps.defaultTemperatureProfile } : {}),
     });
     if (document === null) {
       throw new ApiError(404, ApiErrorCode.ItemNotFound, `no event the caller may see names ${item.id}`);
     }
-    res.json(document);
+    // Not res.json: Express would hash the whole body (up to 4 MB) for an ETag that can never match, the
+    // document carrying its own generatedAt; the answer is Cache-Control: no-store anyway.
+    const body = JSON.stringify(document);
+    res
+      .type("json")
+      .set("Content-Length", String(Buffer.byteLength(body)))
+      .end(body);
   };
+}
+
+/** `readingIds`: absent or 0 (no ids), 1 (ids); anything else is refused rather than guessed at. */
+function parseReadingIdsParam(value: unknown): boolean {
+  if (value === undefined || value === "0") return false;
+  if (value === "1") return true;
+  throw new ApiError(400, ApiErrorCode.InvalidQuery, "readingIds must be 0 or 1");
 }
