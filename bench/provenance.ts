@@ -23,8 +23,9 @@ import { bytesToHex, type DeviceIdentity, deviceIdentityFromPrivateKey, keccak25
 import { checkReadingChain } from "#provenance";
 import { DEFAULT_MAX_SILENCE_MS } from "../api/routes/provenance/getProvenance.ts";
 import { buildProvenance } from "../api/services/provenance/buildProvenance.ts";
+import { chainLinksOf, joinReadingColumns } from "../api/services/provenance/readingColumns.ts";
 import { parseItemParam } from "../api/validation/parseItemParam.ts";
-import { READINGS_WINDOW_SQL } from "../gateway/store/sqlite/events/provenanceQueries.ts";
+import { readingHexSql, readingNumbersSql } from "../gateway/store/sqlite/events/readingColumnsAround.ts";
 import { BENCH_TARGET, buildProvenanceStore, MINUTE_MS } from "./lib/buildProvenanceStore.ts";
 import { machineInfo, median, packageVersions, writeReport } from "./lib/report.ts";
 
@@ -47,6 +48,8 @@ const PARAMETERS = {
   itemReadings: Number(args.days) * 24 * 60,
   warmupRuns: 3,
   runs: Number(args.runs),
+  /** Requests with ?readingIds=1 (each row with its message id), timed after the plain ones. */
+  idRuns: Math.max(5, Math.ceil(Number(args.runs) / 3)),
   /** Each phase is timed in process this many times (medians reported). */
   phaseRuns: 10,
 } as const;
@@ -164,10 +167,11 @@ async function medianTiming(runs: number, f: () => unknown): Promise<Timing> {
 }
 
 /**
- * Each phase of the request on its own, in process: the SQL of the readings window (the statement alone,
- * on a second connection), the store call (SQL and a row object per reading), the completeness check, the
- * whole document (events, readings, anchors, cold-chain assessment), and JSON serialization. What the
- * HTTP request costs beyond the document and its JSON is the rest (Express, the socket, the client).
+ * Each phase of the request on its own, in process: the SQL of the readings window (its two statements
+ * alone, on a second connection: the numbers per reading, the ids and prevs concatenated), the store call
+ * (SQL, batches, columns), the completeness check (links made from the columns, then checked), the whole
+ * document (events, readings, anchors, cold-chain assessment), and JSON serialization. What the HTTP request
+ * costs beyond the document and its JSON is the rest (Express, the socket, the client).
  */
 async function measurePhases(path: string, store: SqliteStore) {
   const runs = PARAMETERS.phaseRuns;
@@ -175,14 +179,21 @@ async function measurePhases(path: string, store: SqliteStore) {
   const from = t0;
   const to = t0 + (PARAMETERS.itemReadings - 1) * MINUTE_MS;
   const db = new Database(path, { readonly: true });
-  const window = db.prepare(READINGS_WINDOW_SQL).raw();
-  const sql = await medianTiming(runs, () => window.all(sensor.address, from, to, 1e9));
+  const numbers = db.prepare(readingNumbersSql("within")).raw();
+  const hex = db.prepare(readingHexSql("within")).raw();
+  const sql = await medianTiming(runs, () => {
+    numbers.all(sensor.address, from, to, 1e9);
+    hex.get(sensor.address, from, to, 1e9);
+  });
   db.close();
-  const storeCall = await medianTiming(runs, () => store.readingsAround(sensor.address, from, to));
-  const w = await store.readingsAround(sensor.address, from, to);
-  const links = [...(w.before ? [w.before] : []), ...w.within, ...(w.after ? [w.after] : [])];
+  const storeCall = await medianTiming(runs, () => store.readingColumnsAround(sensor.address, from, to));
+  const w = await store.readingColumnsAround(sensor.address, from, to);
   const chainCheck = await medianTiming(runs, () =>
-    checkReadingChain(links, { from, to, maxSilenceMs: DEFAULT_MAX_SILENCE_MS }),
+    checkReadingChain(chainLinksOf(joinReadingColumns([w.before, w.within, w.after])), {
+      from,
+      to,
+      maxSilenceMs: DEFAULT_MAX_SILENCE_MS,
+    }),
   );
   const item = parseItemParam(PRODUCT);
   const ctx = {
@@ -196,7 +207,11 @@ async function measurePhases(path: string, store: SqliteStore) {
   const document = await medianTiming(runs, () => buildProvenance(item, ctx));
   const doc = await buildProvenance(item, ctx);
   const json = await medianTiming(runs, () => JSON.stringify(doc));
-  return { sql, storeCall, chainCheck, document, json };
+  const withIds = { ...ctx, readingIds: true };
+  const documentWithIds = await medianTiming(runs, () => buildProvenance(item, withIds));
+  const docWithIds = await buildProvenance(item, withIds);
+  const jsonWithIds = await medianTiming(runs, () => JSON.stringify(docWithIds));
+  return { sql, storeCall, chainCheck, document, json, documentWithIds, jsonWithIds };
 }
 
 async function main() {
@@ -215,19 +230,44 @@ async function main() {
     const path = new URL(parseItemParam(PRODUCT).id).pathname;
     const requestUrl = `${url}${API_PREFIX}/provenance${path}`;
     let body = "";
-    const once = () =>
+    const once = (query = "") =>
       timed(async () => {
-        const res = await fetch(requestUrl);
+        const res = await fetch(`${requestUrl}${query}`);
         body = await res.text();
         if (res.status !== 200) throw new Error(`provenance answered ${res.status}: ${body.slice(0, 300)}`);
       });
+    const pctOf = (sorted: number[], p: number) =>
+      round1(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!);
+    // The ids series first, so that `body` is the plain answer below.
+    for (let i = 0; i < PARAMETERS.warmupRuns; i++) await once("?readingIds=1");
+    const idTimings: Timing[] = [];
+    for (let i = 0; i < PARAMETERS.idRuns; i++) idTimings.push(await once("?readingIds=1"));
+    const bodyWithIds = body;
+    const withIds = {
+      p50Ms: pctOf(
+        idTimings.map((t) => t.wallMs).sort((a, b) => a - b),
+        0.5,
+      ),
+      p95Ms: pctOf(
+        idTimings.map((t) => t.wallMs).sort((a, b) => a - b),
+        0.95,
+      ),
+      cpuP50Ms: pctOf(
+        idTimings.map((t) => t.cpuMs).sort((a, b) => a - b),
+        0.5,
+      ),
+      cpuP95Ms: pctOf(
+        idTimings.map((t) => t.cpuMs).sort((a, b) => a - b),
+        0.95,
+      ),
+      responseBytes: Buffer.byteLength(bodyWithIds),
+      responseGzipBytes: gzipSync(bodyWithIds).length,
+    };
     for (let i = 0; i < PARAMETERS.warmupRuns; i++) await once();
     const timings: Timing[] = [];
     for (let i = 0; i < PARAMETERS.runs; i++) timings.push(await once());
     const times = timings.map((t) => t.wallMs).sort((a, b) => a - b);
     const cpuTimes = timings.map((t) => t.cpuMs).sort((a, b) => a - b);
-    const pctOf = (sorted: number[], p: number) =>
-      round1(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!);
     const pct = (p: number) => pctOf(times, p);
     const phases = await measurePhases(built.path, store);
     const doc = JSON.parse(body) as {
@@ -253,6 +293,8 @@ async function main() {
       phasesMedianMs: phases,
       responseBytes: Buffer.byteLength(body),
       responseGzipBytes: gzipSync(body).length,
+      /** The same request with ?readingIds=1. */
+      withIds,
       storeBuilt: built.built,
       buildSeconds: Math.round(built.buildSeconds),
       buildReadingsPerSecond: built.rowsPerSecond,
@@ -268,6 +310,9 @@ async function main() {
     const phase = (t: Timing) => `${t.wallMs} ms (CPU ${t.cpuMs})`;
     log(
       `  phases (median of ${PARAMETERS.phaseRuns}): SQL ${phase(phases.sql)}, store call ${phase(phases.storeCall)}, chain check ${phase(phases.chainCheck)}, document ${phase(phases.document)}, JSON ${phase(phases.json)}`,
+    );
+    log(
+      `  with ?readingIds=1 over ${PARAMETERS.idRuns} runs: p50 ${withIds.p50Ms} ms, p95 ${withIds.p95Ms} ms; CPU per request p50 ${withIds.cpuP50Ms} ms, p95 ${withIds.cpuP95Ms} ms; document ${phase(phases.documentWithIds)}, JSON ${phase(phases.jsonWithIds)}; ${(withIds.responseBytes / 1e6).toFixed(2)} MB (${(withIds.responseGzipBytes / 1e6).toFixed(2)} MB gzipped)`,
     );
     log(`  load average ${machineInfo().loadAverage.join(", ")} on ${machineInfo().cores} cores`);
     log(

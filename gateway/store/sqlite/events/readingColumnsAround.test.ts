@@ -112,7 +112,7 @@ describe("a device's reading window as columns (readingColumnsAround)", () => {
     await store.close();
   });
 
-  it("marks a reading whose payload carries no well-formed prev so that it links to nothing", async () => {
+  it("marks a reading whose payload carries no prev, or a malformed one, so that it links to nothing", async () => {
     const path = tempPath();
     const store = SqliteStore.open(path, { writerThread: false });
     await storeReadings(store, device, [1_000, 2_000, 3_000]);
@@ -120,11 +120,16 @@ describe("a device's reading window as columns (readingColumnsAround)", () => {
     // A payload as no verified reading has one: stored by hand, which the gateway never does.
     const db = new Database(path);
     db.prepare("UPDATE messages SET payload = json_remove(payload, '$.prev') WHERE seq = 2").run();
+    // The right digits behind a wrong prefix: not a prev a verified reading can carry either.
+    db.prepare(
+      "UPDATE messages SET payload = json_set(payload, '$.prev', 'zz' || substr(json_extract(payload, '$.prev'), 3)) WHERE seq = 3",
+    ).run();
     db.close();
     const reopened = SqliteStore.open(path, { writerThread: false });
     const { within } = await reopened.readingColumnsAround(device.address, 0, 5_000);
     expect(within.count).toBe(3);
-    expect(within.prevsHex.slice(64, 128)).toBe("-".repeat(64));
+    expect(within.prevsHex.slice(64)).toBe("-".repeat(128));
+    expect(within.prevsHex.slice(0, 64)).toBe("00".repeat(32));
     expect(within.idsHex).toMatch(/^[0-9a-f]{192}$/);
     await reopened.close();
   });

@@ -8,10 +8,8 @@ import { MAX_WINDOW_READINGS } from "./provenanceQueries.ts";
 /** Hex characters of one id in {@link ReadingColumns}' strings. */
 export const ID_HEX_CHARS = 64;
 const NO_PREV = "-".repeat(ID_HEX_CHARS);
-
-// A `prev` as the payload JSON carries it ("0x" + 64 hex digits), lowercased without its prefix; anything
-// else becomes 64 '-', which equals no id: the chain check then sees a broken link, as it would have.
-const PREV_HEX_SQL = `CASE WHEN length(prev) = 66 AND substr(prev, 1, 2) = '0x' THEN lower(substr(prev, 3)) ELSE '${NO_PREV}' END`;
+/** A `prev` as a verified reading's payload JSON carries it: "0x" and 64 hex digits. */
+const PREV_CHARS = 2 + ID_HEX_CHARS;
 
 // (device_ts, seq) is a total order of one device's readings ((device, seq) is unique) and the covering
 // index's own order: both statements below read the same rows in the same order, with no sort.
@@ -33,14 +31,19 @@ export const readingNumbersSql = (range: keyof typeof ranges) =>
 
 /**
  * The ids and prevs of the same range as two strings, concatenated by SQLite in C: one JavaScript string
- * each instead of two per reading (~20 ms of CPU for 43,200 readings). The subquery (ORDER BY with LIMIT,
- * so never flattened) runs as a co-routine that hands its rows to group_concat in its own order; an ORDER
- * BY inside group_concat would say so too, but costs two temporary B-trees. readingColumnsAround.test.ts
- * pins that plan; and ids out of line with their rows could only break the hash chain (an incomplete
- * record), never pass as a complete one.
+ * each instead of two per reading (~21 ms of CPU for 43,200 readings; a CASE normalising each prev in SQL
+ * doubled that, so the prevs come as stored and are checked in JavaScript). The subquery (ORDER BY with
+ * LIMIT, so never flattened) runs as a co-routine that hands its rows to group_concat in its own order; an
+ * ORDER BY inside group_concat would say so too, but costs two temporary B-trees. The test pins that plan;
+ * and ids out of line with their rows could only break the hash chain (an incomplete record), never pass as
+ * a complete one.
  */
 export const readingHexSql = (range: keyof typeof ranges) =>
-  `SELECT count(*), group_concat(lower(hex(id)), ''), group_concat(${PREV_HEX_SQL}, '') FROM (SELECT device_ts, seq, id, ${READING_PREV_SQL} AS prev FROM messages WHERE device = ? AND ${ranges[range].where} AND kind = 'reading' ORDER BY ${ranges[range].order} LIMIT ?)`;
+  `SELECT group_concat(lower(hex(id)), ''), group_concat(prev, '') FROM (SELECT device_ts, seq, id, ${READING_PREV_SQL} AS prev FROM messages WHERE device = ? AND ${ranges[range].where} AND kind = 'reading' ORDER BY ${ranges[range].order} LIMIT ?)`;
+
+/** The prevs of the same range one per row, for the rare range where one is not "0x" and 64 digits. */
+const readingPrevsSql = (range: keyof typeof ranges) =>
+  `SELECT ${READING_PREV_SQL} FROM messages WHERE device = ? AND ${ranges[range].where} AND kind = 'reading' ORDER BY ${ranges[range].order} LIMIT ?`;
 
 type NumberRow = [n: number, seq: number, ts: number, tempC: unknown];
 
@@ -77,16 +80,16 @@ function columnsOf(
     .prepare(readingNumbersSql(range))
     .raw()
     .all(...params, limit) as NumberRow[];
-  const [count, idsHex, prevsHex] = db
+  const [idsHex, prevs] = db
     .prepare(readingHexSql(range))
     .raw()
-    .get(...params, limit) as [number, string | null, string | null];
+    .get(...params, limit) as [string | null, string | null];
+  const count = rows.length;
   invariant(
-    count === rows.length &&
-      (idsHex ?? "").length === count * ID_HEX_CHARS &&
-      (prevsHex ?? "").length === count * ID_HEX_CHARS,
+    (idsHex ?? "").length === count * ID_HEX_CHARS,
     "a reading window's ids do not line up with its rows",
   );
+  const prevsHex = wellFormedPrevs(prevs ?? "", count) ?? prevsOneByOne(db, range, params, limit);
   const batchOf = batchFinder(
     db,
     rows.map((r) => r[0]),
@@ -98,7 +101,7 @@ function columnsOf(
     tempC: new Array(count),
     batchId: new Array(count),
     idsHex: idsHex ?? "",
-    prevsHex: prevsHex ?? "",
+    prevsHex,
   };
   for (let i = 0; i < count; i++) {
     const [n, seq, ts, tempC] = rows[i]!;
@@ -109,6 +112,33 @@ function columnsOf(
   }
   // The "before" range is read newest first; columns are in time order.
   return range === "before" ? reversed(columns) : columns;
+}
+
+/**
+ * The prevs as ReadingColumns holds them (64 digits each, no prefix) when every one of `count` is "0x" and
+ * 64 characters, else null. Being hex, the digits hold no "0x": dropping every "0x" drops just the prefixes.
+ */
+function wellFormedPrevs(prevs: string, count: number): string | null {
+  if (prevs.length !== count * PREV_CHARS) return null;
+  for (let at = 0; at < prevs.length; at += PREV_CHARS) if (!prevs.startsWith("0x", at)) return null;
+  const digits = prevs.replaceAll("0x", "");
+  return digits.length === count * ID_HEX_CHARS ? digits : null;
+}
+
+/** The prevs read one per row, each that is not "0x" and 64 hex digits standing as 64 '-' (links to nothing). */
+function prevsOneByOne(
+  db: Database.Database,
+  range: keyof typeof ranges,
+  params: unknown[],
+  limit: number,
+): string {
+  const prevs = db
+    .prepare(readingPrevsSql(range))
+    .pluck()
+    .all(...params, limit) as unknown[];
+  return prevs
+    .map((p) => (typeof p === "string" && /^0x[0-9a-fA-F]{64}$/.test(p) ? p.slice(2).toLowerCase() : NO_PREV))
+    .join("");
 }
 
 /** The first `count` rows of `c`. */
