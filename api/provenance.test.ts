@@ -8,6 +8,7 @@ import {
   readingToJson,
   signReading,
 } from "#protocol";
+import { GZIP_MIN_BYTES } from "./routes/provenance/sendLargeJson.ts";
 import {
   EXAMPLE_ADMIN_TOKEN,
   EXAMPLE_TARGET,
@@ -261,13 +262,30 @@ describe("GET /api/v1/provenance", () => {
     const bad = await t.fetch(`${t.base}/provenance?item=${item}&readingIds=yes`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("INVALID_QUERY");
-    const off = await t.fetch(`${t.base}/provenance?item=${item}&readingIds=0`);
+    const off = await t.fetch(`${t.base}/provenance?item=${item}&readingIds=0`, {
+      headers: { "Accept-Encoding": "identity" },
+    });
     expect(off.status).toBe(200);
     expect(off.headers.get("etag")).toBeNull();
+    expect(off.headers.get("content-encoding")).toBeNull();
     expect(off.headers.get("content-type")).toBe("application/json; charset=utf-8");
     const body = await off.text();
     expect(Number(off.headers.get("content-length"))).toBe(Buffer.byteLength(body));
     expect((JSON.parse(body) as Provenance).devices[0]!.readings.columns).toEqual(["ts", "tempC", "batch"]);
+  });
+
+  it("gzips a large answer for a client that accepts it, to the same document", async () => {
+    const url = `${t.base}/provenance?item=${encodeURIComponent(product(1))}&readingIds=1`;
+    const plain = await t.fetch(url, { headers: { "Accept-Encoding": "identity" } });
+    const plainBody = await plain.text();
+    expect(Buffer.byteLength(plainBody)).toBeGreaterThanOrEqual(GZIP_MIN_BYTES);
+    const zipped = await t.fetch(url, { headers: { "Accept-Encoding": "gzip" } });
+    expect(zipped.headers.get("content-encoding")).toBe("gzip");
+    expect(zipped.headers.get("vary")).toMatch(/Accept-Encoding/);
+    expect(Number(zipped.headers.get("content-length"))).toBeLessThan(Buffer.byteLength(plainBody) / 2);
+    // fetch has gunzipped it: the same answer but for the moment it was made.
+    const again = (await zipped.json()) as Provenance & { generatedAt: number };
+    expect({ ...again, generatedAt: 0 }).toEqual({ ...JSON.parse(plainBody), generatedAt: 0 });
   });
 
   it("gives the product on the pallet whose reefer spent an hour at 12 °C excursion, with its peak and duration", async () => {

@@ -229,45 +229,44 @@ async function main() {
   await withApi(built.path, async (url, store) => {
     const path = new URL(parseItemParam(PRODUCT).id).pathname;
     const requestUrl = `${url}${API_PREFIX}/provenance${path}`;
-    let body = "";
-    const once = (query = "") =>
-      timed(async () => {
-        const res = await fetch(`${requestUrl}${query}`);
-        body = await res.text();
-        if (res.status !== 200) throw new Error(`provenance answered ${res.status}: ${body.slice(0, 300)}`);
-      });
     const pctOf = (sorted: number[], p: number) =>
       round1(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!);
-    // The ids series first, so that `body` is the plain answer below.
-    for (let i = 0; i < PARAMETERS.warmupRuns; i++) await once("?readingIds=1");
-    const idTimings: Timing[] = [];
-    for (let i = 0; i < PARAMETERS.idRuns; i++) idTimings.push(await once("?readingIds=1"));
-    const bodyWithIds = body;
-    const withIds = {
-      p50Ms: pctOf(
-        idTimings.map((t) => t.wallMs).sort((a, b) => a - b),
-        0.5,
-      ),
-      p95Ms: pctOf(
-        idTimings.map((t) => t.wallMs).sort((a, b) => a - b),
-        0.95,
-      ),
-      cpuP50Ms: pctOf(
-        idTimings.map((t) => t.cpuMs).sort((a, b) => a - b),
-        0.5,
-      ),
-      cpuP95Ms: pctOf(
-        idTimings.map((t) => t.cpuMs).sort((a, b) => a - b),
-        0.95,
-      ),
-      responseBytes: Buffer.byteLength(bodyWithIds),
-      responseGzipBytes: gzipSync(bodyWithIds).length,
+    /**
+     * `runs` timed requests (after the warm-up ones) with this query and these headers: fetch asks for
+     * gzip by default, as a browser does; `Accept-Encoding: identity` asks for the body as it is.
+     */
+    const series = async (runs: number, query = "", headers: Record<string, string> = {}) => {
+      let body = "";
+      let wireBytes = 0;
+      const once = () =>
+        timed(async () => {
+          const res = await fetch(`${requestUrl}${query}`, { headers });
+          body = await res.text();
+          wireBytes = Number(res.headers.get("content-length"));
+          if (res.status !== 200) throw new Error(`provenance answered ${res.status}: ${body.slice(0, 300)}`);
+        });
+      for (let i = 0; i < PARAMETERS.warmupRuns; i++) await once();
+      const timings: Timing[] = [];
+      for (let i = 0; i < runs; i++) timings.push(await once());
+      const wall = timings.map((t) => t.wallMs).sort((a, b) => a - b);
+      const cpu = timings.map((t) => t.cpuMs).sort((a, b) => a - b);
+      return {
+        body,
+        times: wall,
+        stats: {
+          p50Ms: pctOf(wall, 0.5),
+          p95Ms: pctOf(wall, 0.95),
+          cpuP50Ms: pctOf(cpu, 0.5),
+          cpuP95Ms: pctOf(cpu, 0.95),
+          responseBytes: Buffer.byteLength(body),
+          wireBytes,
+        },
+      };
     };
-    for (let i = 0; i < PARAMETERS.warmupRuns; i++) await once();
-    const timings: Timing[] = [];
-    for (let i = 0; i < PARAMETERS.runs; i++) timings.push(await once());
-    const times = timings.map((t) => t.wallMs).sort((a, b) => a - b);
-    const cpuTimes = timings.map((t) => t.cpuMs).sort((a, b) => a - b);
+    const withIds = (await series(PARAMETERS.idRuns, "?readingIds=1")).stats;
+    const identity = (await series(PARAMETERS.idRuns, "", { "Accept-Encoding": "identity" })).stats;
+    const { body, times, stats } = await series(PARAMETERS.runs);
+    const cpuTimes = [stats.cpuP50Ms, stats.cpuP95Ms];
     const pct = (p: number) => pctOf(times, p);
     const phases = await measurePhases(built.path, store);
     const doc = JSON.parse(body) as {
@@ -287,13 +286,17 @@ async function main() {
       minMs: round1(times[0]!),
       maxMs: round1(times.at(-1)!),
       /** CPU time of this process (server and client) per request. */
-      cpuP50Ms: pctOf(cpuTimes, 0.5),
-      cpuP95Ms: pctOf(cpuTimes, 0.95),
+      cpuP50Ms: cpuTimes[0]!,
+      cpuP95Ms: cpuTimes[1]!,
       loadAverageAfter: machineInfo().loadAverage,
       phasesMedianMs: phases,
       responseBytes: Buffer.byteLength(body),
       responseGzipBytes: gzipSync(body).length,
-      /** The same request with ?readingIds=1. */
+      /** Bytes on the wire: the API's gzip (level 1), fetch having asked for it. */
+      wireBytes: stats.wireBytes,
+      /** The same request with Accept-Encoding: identity (no gzip). */
+      identity,
+      /** The same request with ?readingIds=1 (gzip). */
       withIds,
       storeBuilt: built.built,
       buildSeconds: Math.round(built.buildSeconds),
@@ -312,11 +315,14 @@ async function main() {
       `  phases (median of ${PARAMETERS.phaseRuns}): SQL ${phase(phases.sql)}, store call ${phase(phases.storeCall)}, chain check ${phase(phases.chainCheck)}, document ${phase(phases.document)}, JSON ${phase(phases.json)}`,
     );
     log(
-      `  with ?readingIds=1 over ${PARAMETERS.idRuns} runs: p50 ${withIds.p50Ms} ms, p95 ${withIds.p95Ms} ms; CPU per request p50 ${withIds.cpuP50Ms} ms, p95 ${withIds.cpuP95Ms} ms; document ${phase(phases.documentWithIds)}, JSON ${phase(phases.jsonWithIds)}; ${(withIds.responseBytes / 1e6).toFixed(2)} MB (${(withIds.responseGzipBytes / 1e6).toFixed(2)} MB gzipped)`,
+      `  with Accept-Encoding: identity over ${PARAMETERS.idRuns} runs: p50 ${identity.p50Ms} ms, p95 ${identity.p95Ms} ms; CPU per request p50 ${identity.cpuP50Ms} ms, p95 ${identity.cpuP95Ms} ms; ${(identity.wireBytes / 1e6).toFixed(2)} MB on the wire`,
+    );
+    log(
+      `  with ?readingIds=1 over ${PARAMETERS.idRuns} runs: p50 ${withIds.p50Ms} ms, p95 ${withIds.p95Ms} ms; CPU per request p50 ${withIds.cpuP50Ms} ms, p95 ${withIds.cpuP95Ms} ms; document ${phase(phases.documentWithIds)}, JSON ${phase(phases.jsonWithIds)}; ${(withIds.responseBytes / 1e6).toFixed(2)} MB (${(withIds.wireBytes / 1e6).toFixed(2)} MB on the wire)`,
     );
     log(`  load average ${machineInfo().loadAverage.join(", ")} on ${machineInfo().cores} cores`);
     log(
-      `  response ${(result.responseBytes / 1e6).toFixed(2)} MB (${(result.responseGzipBytes / 1e6).toFixed(2)} MB gzipped)`,
+      `  response ${(result.responseBytes / 1e6).toFixed(2)} MB (${(result.wireBytes / 1e6).toFixed(2)} MB on the wire, gzip level 1; ${(result.responseGzipBytes / 1e6).toFixed(2)} MB at level 6)`,
     );
     const out = new URL("results/provenance.json", import.meta.url).pathname;
     writeReport(out, {

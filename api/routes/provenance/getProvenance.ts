@@ -4,6 +4,7 @@ import { buildProvenance } from "../../services/provenance/buildProvenance.ts";
 import { callerAccess } from "../../services/provenance/callerAccess.ts";
 import type { ApiDeps } from "../../types.ts";
 import { parseItemParam } from "../../validation/parseItemParam.ts";
+import { sendLargeJson } from "./sendLargeJson.ts";
 
 /** A sensor's readings further apart than this leave the time between unwatched, by default. */
 export const DEFAULT_MAX_SILENCE_MS = 5 * 60_000;
@@ -15,6 +16,7 @@ export const DEFAULT_MAX_SILENCE_MS = 5 * 60_000;
  * credential also shows its own events and those about objects it captured events for (the EPCIS query's
  * rule); the admin token shows all.
  * `?readingIds=1` gives each reading row its message id (off by default: three quarters of a 30-day answer).
+ * Sent by sendLargeJson: no ETag, gzip when accepted.
  * 404 ITEM_NOT_FOUND when no event names the item; 400 INVALID_QUERY for a `readingIds` other than 0 or 1.
  * @example router.get("/provenance", getProvenance(deps))
  */
@@ -47,13 +49,7 @@ export function getProvenance(
     if (document === null) {
       throw new ApiError(404, ApiErrorCode.ItemNotFound, `no event the caller may see names ${item.id}`);
     }
-    // Not res.json: Express would hash the whole body (up to 4 MB) for an ETag that can never match, the
-    // document carrying its own generatedAt; the answer is Cache-Control: no-store anyway.
-    const body = JSON.stringify(document);
-    res
-      .type("json")
-      .set("Content-Length", String(Buffer.byteLength(body)))
-      .end(body);
+    await sendLargeJson(req, res, document);
   };
 }
 
