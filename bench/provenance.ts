@@ -3,7 +3,8 @@
  * every minute for 30 days (43,200 signed readings, 10 EPCIS events), in a store holding 10 million
  * readings (issue 12's target: ≤ 200 ms p95 on 2 cores). A program, not a test: it prints and writes
  * bench/results/provenance.json with the machine, Node and package versions, the parameters, p50/p95 over
- * the timed requests, the time of each phase of a request, and the response size.
+ * the timed requests (asking for gzip as a browser does; then with `Accept-Encoding: identity`, and with
+ * `?readingIds=1`), the time of each phase of a request, and the response size.
  *
  * The store (bench/lib/buildProvenanceStore.ts) is built once and cached under os.tmpdir(), keyed by its
  * parameters: the first run builds it (10 M readings: several minutes, ~5 GB; the build time is printed
