@@ -6,6 +6,7 @@ import type {
   CaptureJobState,
   CreateOrganisationOutcome,
   CredentialRecord,
+  DeviceReadingColumns,
   DeviceReadingWindow,
   EventQuery,
   EventRecord,
@@ -642,6 +643,10 @@ export class SqliteStore implements Store, EventStore {
 
   async readingsAround(device: Address, from: number, to: number): Promise<DeviceReadingWindow> {
     return events.readingsAround(this.db, device, from, to);
+  }
+
+  async readingColumnsAround(device: Address, from: number, to: number): Promise<DeviceReadingColumns> {
+    return events.readingColumnsAround(this.db, device, from, to);
   }
 
   async anchorsOfBatches(
