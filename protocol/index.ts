@@ -123,3 +123,13 @@ export {
   verifyReading,
 } from "./readingMessage.ts";
 export { assertLowSCompactSignature, SECP256K1_N, type SignatureVerifier, toHighS } from "./signature.ts";
+export {
+  judgeKeyState,
+  KEY_METADATA_TAG,
+  type KeyStateVerdict,
+  keyMetadataHash,
+  REGISTRY_KEY_KINDS,
+  type RegistryKeyKind,
+  type RegistryKeyRecord,
+  type RegistryReference,
+} from "./keyRegistry.ts";
