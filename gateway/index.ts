@@ -75,6 +75,14 @@ export type {
   WindowReading,
 } from "./store/eventTypes.ts";
 export { messageOrderOf } from "./store/messageOrderOf.ts";
+export type {
+  RegistryOperation,
+  RegistryOperationKind,
+  RegistryOperationState,
+  RegistryOperationUpdate,
+  RegistryOutbox,
+  RegistryOutboxSummary,
+} from "./store/registryOutboxTypes.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/SqliteStore.ts";
 export type {
   AnchorRecord,

@@ -91,7 +91,8 @@ export function judgeKeyState(
       detail: `revoked at ${when(record.revokedAt)}, at or before the anchoring at ${when(expected.anchoredAt)}`,
     };
   const registered = `${expected.kind} key registered at ${when(record.registeredAt)}`;
-  const late = record.registeredAt > expected.anchoredAt ? " (on chain after the anchoring: registrar lag)" : "";
+  const late =
+    record.registeredAt > expected.anchoredAt ? " (on chain after the anchoring: registrar lag)" : "";
   const revoked =
     record.revokedAt === 0 ? ", not revoked" : `, revoked at ${when(record.revokedAt)} (after the anchoring)`;
   return { ok: true, state: "active", detail: `${registered}${late}${revoked}` };

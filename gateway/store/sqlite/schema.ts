@@ -1,8 +1,10 @@
+import { MIGRATION_6, REGISTRY_OUTBOX_SQL } from "./registryOutbox.ts";
+
 /**
- * SQLite schema, version 4. `user_version` records it; a newer file is refused rather than misread, an older
+ * SQLite schema, version 6. `user_version` records it; a newer file is refused rather than misread, an older
  * one is brought up to date by {@link MIGRATIONS} when it is opened.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 6;
 
 /**
  * The messages table: readings and events side by side, so batching, anchoring and Merkle proofs treat
@@ -188,7 +190,8 @@ CREATE TABLE IF NOT EXISTS meta (
   value TEXT NOT NULL
 ) STRICT;
 ${EVENT_TABLES_SQL}
-${PROVENANCE_SQL}`;
+${PROVENANCE_SQL}
+${REGISTRY_OUTBOX_SQL}`;
 
 /**
  * What brings a file of version `n - 1` to version `n`, keyed by `n`. A new file gets SCHEMA_SQL, which is
@@ -211,4 +214,8 @@ CREATE INDEX IF NOT EXISTS messages_received_at ON messages (received_at);
 ${EVENT_TABLES_SQL}`,
   // The index on (device, device_ts) is built once over every message: O(rows log rows).
   4: PROVENANCE_SQL,
+  // Schema 5 is another branch's step (merged separately); until then a file goes from 4 to 6 through here.
+  5: "",
+  // The registry outbox, with every key change the file already holds queued (see registryOutbox.ts).
+  6: MIGRATION_6,
 };
