@@ -47,6 +47,21 @@ export {
 } from "./ingest/index.ts";
 export { GatewayMetrics, type IngestDepth, type VerifyPoolStats } from "./metrics.ts";
 export { metricsHandler } from "./metricsHandler.ts";
+export {
+  type ChainChange,
+  decideRegistryStep,
+  EthersRegistryChain,
+  type KeyChainState,
+  keyChainState,
+  REGISTRY_ABI,
+  Registrar,
+  type RegistrarOptions,
+  type RegistrarStatus,
+  type RegistryChain,
+  type RegistryInclusion,
+  type RegistryReceipt,
+  type RegistryStep,
+} from "./registrar/index.ts";
 export { DeviceRegistry, type RevokeOutcome } from "./registry/deviceRegistry.ts";
 export type {
   AddKeyOutcome,

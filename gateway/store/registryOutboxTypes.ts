@@ -73,6 +73,11 @@ export interface RegistryOutbox {
   registryOperationsOf(address: Address): Promise<RegistryOperation[]>;
   registryOutboxSummary(): Promise<RegistryOutboxSummary>;
   /**
+   * Sends every operation recorded against another registry (chain id, contract) back to `pending`: the
+   * registry was redeployed or the configuration points at another one. Says how many.
+   */
+  retargetRegistryOutbox(target: { chainId: number; contract: Address }): Promise<number>;
+  /**
    * Queues the registration of the operator's attester key, once: a key the outbox already names is left
    * alone. True when it queued one.
    */

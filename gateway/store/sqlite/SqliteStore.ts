@@ -51,6 +51,7 @@ import {
   nextRegistryOperation,
   registryOperationsOf,
   registryOutboxSummary,
+  retargetRegistryOutbox,
   updateRegistryOperation,
 } from "./registryOutbox.ts";
 import { rotateDevice } from "./rotateDevice.ts";
@@ -268,6 +269,10 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
 
   async registryOutboxSummary(): Promise<RegistryOutboxSummary> {
     return registryOutboxSummary(this.db);
+  }
+
+  async retargetRegistryOutbox(target: { chainId: number; contract: Address }): Promise<number> {
+    return retargetRegistryOutbox(this.db, target, Date.now());
   }
 
   async enqueueAttesterKey(key: { address: Address; publicKey: Uint8Array }, at: number): Promise<boolean> {

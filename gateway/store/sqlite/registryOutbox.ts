@@ -162,7 +162,7 @@ export function updateRegistryOperation(
   id: number,
   update: RegistryOperationUpdate,
 ): RegistryOperation {
-  const entries = Object.entries(update).filter(([, v]) => v !== undefined) as [
+  const entries = Object.entries(update).filter(([k, v]) => v !== undefined && k in COLUMN_OF) as [
     keyof RegistryOperationUpdate,
     unknown,
   ][];
@@ -223,4 +223,18 @@ export function enqueueAttesterKey(
       return true;
     })
     .immediate();
+}
+
+export function retargetRegistryOutbox(
+  db: Database.Database,
+  target: { chainId: number; contract: Address },
+  at: number,
+): number {
+  return db
+    .prepare(
+      `UPDATE registry_outbox SET state = 'pending', attempts = 0, next_attempt_at = 0, last_error = NULL,
+         chain_id = NULL, contract = NULL, tx_hash = NULL, block_number = NULL, block_timestamp = NULL, updated_at = ?
+       WHERE chain_id IS NOT NULL AND (chain_id <> ? OR contract <> ?)`,
+    )
+    .run(at, target.chainId, target.contract.toLowerCase()).changes;
 }
