@@ -58,9 +58,11 @@ export {
   type RegistrarOptions,
   type RegistrarStatus,
   type RegistryChain,
+  type RegistryChainConfig,
   type RegistryInclusion,
   type RegistryReceipt,
   type RegistryStep,
+  registryChainFromConfig,
 } from "./registrar/index.ts";
 export { DeviceRegistry, type RevokeOutcome } from "./registry/deviceRegistry.ts";
 export type {

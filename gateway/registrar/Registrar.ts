@@ -180,7 +180,7 @@ export class Registrar {
     const { store, logger } = this.options;
     if (op.state === "sent" && op.txHash !== null) {
       const receipt = await chain.receipt(op.txHash);
-      if (receipt !== null && receipt.success) return this.done(op, receipt);
+      if (receipt?.success) return this.done(op, receipt);
       if (receipt !== null) return this.fail(op, `transaction ${op.txHash} reverted`);
       if (await chain.knowsTransaction(op.txHash)) return "wait";
       // Dropped by the node (or never reached it): the chain's state decides, below.
