@@ -23,13 +23,13 @@ export const REGISTRY_ABI = [
 
 /** The registry contract reached through an ethers provider, signed by the gateway's registrar key. */
 export class EthersRegistryChain implements RegistryChain {
-  readonly target: { chainId: number; contract: Address };
+  target: { chainId: number; contract: Address };
   readonly registrar: Address;
   private readonly provider: JsonRpcProvider;
   private readonly wallet: Wallet;
-  private readonly contract: Contract;
+  private contract: Contract;
   /** First block searched for lifecycle logs (the contract's deployment block): public RPCs cap log ranges. */
-  private readonly fromBlock: number;
+  private fromBlock: number;
 
   constructor(options: {
     provider: JsonRpcProvider;
@@ -44,6 +44,16 @@ export class EthersRegistryChain implements RegistryChain {
     this.target = { chainId: options.chainId, contract: normalizeAddress(options.contract) };
     this.contract = new Contract(this.target.contract, REGISTRY_ABI, this.wallet);
     this.fromBlock = options.fromBlock ?? 0;
+  }
+
+  /**
+   * Points the adapter at a new deployment of the registry (the demo redeploys on a chain reset); the
+   * registrar then sends every operation again to it.
+   */
+  setContract(contract: string, fromBlock = 0): void {
+    this.target = { chainId: this.target.chainId, contract: normalizeAddress(contract) };
+    this.contract = new Contract(this.target.contract, REGISTRY_ABI, this.wallet);
+    this.fromBlock = fromBlock;
   }
 
   async isRegistrar(): Promise<boolean> {

@@ -58,7 +58,6 @@ export class Registrar {
   private stopped = true;
   private authorised: boolean | null = null;
   private waiting: string | null = null;
-  private retargeted = false;
 
   constructor(options: RegistrarOptions) {
     this.options = options;
@@ -114,16 +113,16 @@ export class Registrar {
 
   private async pass(): Promise<void> {
     const { chain, store, logger } = this.options;
-    if (chain !== undefined && !this.retargeted) {
-      // Operations recorded against another deployment (the demo's chain is new on every start) are owed to
-      // this one: they go again, and decideRegistryStep skips whatever this contract already holds.
+    if (chain !== undefined) {
+      // Operations recorded against another deployment (configuration changed, or the demo redeployed on
+      // its new chain) are owed to this one: they go again, and decideRegistryStep skips whatever this
+      // contract already holds. One indexed UPDATE that changes nothing in the usual case.
       const again = await store.retargetRegistryOutbox(chain.target);
       if (again > 0)
         logger.info(
           { operations: again, target: chain.target },
           "registry contract changed: operations queued again",
         );
-      this.retargeted = true;
     }
     // Bounded, so one pass never holds close() for long however long the outbox is.
     for (let i = 0; i < 100; i++) {
