@@ -4,6 +4,7 @@ import type { AnchorChain, ChainBlock, ChainReceipt } from "./anchorChain.ts";
 import { anchorVerifierInterface } from "./anchorContract.ts";
 import { describeRpcUrl } from "./describeRpcUrl.ts";
 import { createJsonRpcClient } from "./jsonRpcClient.ts";
+import { registryVerifierInterface } from "./registryContract.ts";
 
 /** Upper bound of one RPC call unless --rpc-timeout says otherwise. */
 export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
@@ -47,6 +48,7 @@ export async function connectRpc(url: string, options: ConnectRpcOptions = {}): 
     });
   }
   const anchorAbi = anchorVerifierInterface();
+  const registryAbi = registryVerifierInterface();
   return {
     label,
     chainId,
@@ -67,6 +69,28 @@ export async function connectRpc(url: string, options: ConnectRpcOptions = {}): 
       if (data === "0x") return null;
       if (typeof data !== "string") throw malformed("eth_call");
       return anchorAbi.decodeFunctionResult("anchoredAt", data)[0] as bigint;
+    },
+    async keyRecord(contract: Hex, key: Hex) {
+      const data = await call("eth_call", [
+        { to: contract, data: registryAbi.encodeFunctionData("deviceRecord", [key]) },
+        "latest",
+      ]);
+      if (data === "0x") return null;
+      if (typeof data !== "string") throw malformed("eth_call");
+      const r = registryAbi.decodeFunctionResult("deviceRecord", data)[0] as {
+        registeredAt: bigint;
+        revokedAt: bigint;
+        rotatedFrom: string;
+        rotatedTo: string;
+        metadataHash: string;
+      };
+      return {
+        registeredAt: Number(r.registeredAt),
+        revokedAt: Number(r.revokedAt),
+        rotatedFrom: r.rotatedFrom.toLowerCase() as Hex,
+        rotatedTo: r.rotatedTo.toLowerCase() as Hex,
+        metadataHash: r.metadataHash.toLowerCase() as Hex,
+      };
     },
     close: () => {}, // one connection per call: nothing stays open
   };
