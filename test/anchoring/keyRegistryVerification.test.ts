@@ -31,6 +31,7 @@ import {
   readingToJson,
   signReading,
 } from "#protocol";
+import { closeProviders, verifyBundle as verifyIndependently } from "../independent/verify.mjs";
 import { type RegistryFixture, startRegistryFixture, tempStore } from "../integration/registryKit.ts";
 
 const device = deviceIdentityFromPrivateKey(
@@ -71,6 +72,7 @@ beforeAll(async () => {
   });
 }, 120_000);
 afterAll(async () => {
+  closeProviders();
   await registrar?.close();
   await anchorer?.close();
   await store?.close();
@@ -162,6 +164,19 @@ describe("the signing key's registry state in proof bundles", () => {
     const early = await verify(before);
     expect(early.verdict.status).toBe("valid");
     expect(early.signingKey?.detail).toMatch(/revoked at .* \(after the anchoring\)/);
+  });
+
+  it("When the independent verifier (written from docs/protocol.md) checks them, then it agrees", async () => {
+    const early = await verifyIndependently(before, { rpcUrl: f.chain.rpcUrl });
+    expect(early.ok).toBe(true);
+    expect(early.key).toMatchObject({ checked: true, ok: true });
+    const late = await verifyIndependently(after, { rpcUrl: f.chain.rpcUrl });
+    expect(late.ok).toBe(false);
+    expect(late.key).toMatchObject({
+      checked: true,
+      ok: false,
+      detail: expect.stringMatching(/^revoked at/),
+    });
   });
 
   it("When a bundle names no registry (written before the field existed), then it verifies and says the key was not checked", async () => {
