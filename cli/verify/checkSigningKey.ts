@@ -60,7 +60,7 @@ export async function checkSigningKey(
   if (registry.kind !== claim.kind)
     return entry(
       "failed",
-      `the registry section says a ${registry.kind} key, the bundle is signed by a ${claim.kind} key`,
+      `the registry section says the key is of kind ${registry.kind}, the bundle says ${claim.kind}`,
     );
   const anchored = anchors
     .filter((a) => a.result === "verified" && a.blockTimestamp !== null)
