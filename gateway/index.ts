@@ -65,6 +65,17 @@ export {
   registryChainFromConfig,
 } from "./registrar/index.ts";
 export { DeviceRegistry, type RevokeOutcome } from "./registry/deviceRegistry.ts";
+export {
+  declareReadingsTopology,
+  RabbitAuthService,
+  type RabbitAuthServiceOptions,
+  RabbitConsumer,
+  type RabbitConsumerOptions,
+  READINGS_EXCHANGE,
+  readingsQueue,
+  ScaleoutError,
+  ScaleoutErrorCode,
+} from "./scaleout/index.ts";
 export type {
   AddKeyOutcome,
   CaptureJobRecord,

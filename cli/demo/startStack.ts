@@ -206,11 +206,16 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       anchorTargets: () => gateway.anchorTargets(),
       isReady: () => true,
       finalityDepth: config.anchoring.finalityDepth,
+      defaultTemperatureProfile: config.api.defaultTemperatureProfile,
       metrics: metricsHandler(gateway.metrics),
       logger,
       host: config.api.host,
       port: config.api.port,
       closeTimeoutMs: config.api.closeTimeoutMs,
+      resolver: {
+        pathPrefix: config.api.resolverPathPrefix,
+        ...(config.api.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.api.publicBaseUrl }),
+      },
     });
     stops.push(() => api.close());
     signal?.throwIfAborted();

@@ -63,7 +63,7 @@ import {
   type MessageRow,
   messageFromRow,
 } from "./rows.ts";
-import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
+import { MIGRATIONS, READINGS_BY_DEVICE_SQL, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
 import { getTemperatureProfile, putTemperatureProfile } from "./temperatureProfiles.ts";
 
 export type SqliteStoreOptions = {
@@ -191,6 +191,7 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
         invariant(migration !== undefined, `no migration to store schema ${v}`);
         db.exec(migration);
       }
+      db.exec(READINGS_BY_DEVICE_SQL);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
     return new SqliteStore(db, options, path);
@@ -674,6 +675,20 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
 
   async getCaptureJob(id: string): Promise<CaptureJobRecord | undefined> {
     return events.getCaptureJob(this.db, id);
+  }
+
+  async listRunningCaptureJobs(): Promise<CaptureJobRecord[]> {
+    return events.listRunningCaptureJobs(this.db);
+  }
+
+  async eventsRecordedAt(
+    organisation: string,
+    recordTime: number,
+  ): Promise<{ eventId: string; messageId: Hex }[]> {
+    return events.eventsRecordedAt(this.db, organisation, recordTime) as {
+      eventId: string;
+      messageId: Hex;
+    }[];
   }
 
   // Provenance (schema 4): events/provenanceQueries.ts and temperatureProfiles.ts.
