@@ -25,5 +25,6 @@ export type { ApiSection } from "./sections/api.ts";
 export type { CommonSection } from "./sections/common.ts";
 export type { DemoSection } from "./sections/demo.ts";
 export { type GatewaySection, gatewaySection } from "./sections/gateway.ts";
+export type { RegistrySection } from "./sections/registry.ts";
 export type { SimSection } from "./sections/sim.ts";
 export { type SettingMeta, setting, settingRegistry } from "./setting.ts";
