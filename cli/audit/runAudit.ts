@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { type EvidenceReport, type VerifyEvidenceOptions, verifyEvidencePackage } from "#evidence";
 import { AUDIT_STATE_FORMAT, type AuditState, loadAuditState, writeAuditState } from "./auditState.ts";
 import { combineSliceOutcomes } from "./combineSliceOutcomes.ts";
-import { planAuditSlices } from "./planAuditSlices.ts";
-import { verifyAuditSlice } from "./verifyAuditSlice.ts";
+import { createPartPool } from "./partPool.ts";
+import { type AuditSlice, planAuditSlices } from "./planAuditSlices.ts";
+import { type SliceOutcome, slicePackage, verifyAuditSlice } from "./verifyAuditSlice.ts";
 
 /** Version of the audit report file (`--report`): the verifier's report plus how the audit was run. */
 export const AUDIT_REPORT_FORMAT = "sealtrail-audit-report-v1";
@@ -25,6 +26,9 @@ export type AuditRun = {
   parts: { total: number; resumed: number; verifiedNow: number; sliceReadings: number | null };
   /** Wall time of this run's verification (not of the resumed parts), seconds. */
   seconds: number;
+  /** CPU time of this process so far (every thread, start-up included), seconds: on a shared machine the
+   * wall time says how busy it was, this what the audit cost. */
+  processCpuSeconds: number;
   report: EvidenceReport;
 };
 
@@ -42,6 +46,8 @@ export type RunAuditOptions = {
   log?: (line: string) => void;
   /** After each part (tests interrupt here). */
   onPart?: (done: number, total: number) => void;
+  /** Verify parts on this many worker threads (each with its own connections to these RPC URLs). */
+  threads?: { count: number; rpcUrls: string[]; rpcTimeoutMs: number };
 };
 
 /** SHA-256 of a package's text, hex: what a state and a report name the package by. */
@@ -67,6 +73,9 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditRun | "interrup
   }
   const sliceReadings = o.sliceReadings ?? DEFAULT_SLICE_READINGS;
   const plan = planAuditSlices(value, sliceReadings);
+  log(
+    `package ${sha256.slice(0, 12)}… (${Buffer.byteLength(o.text)} bytes) read and cut into ${plan.kind === "slices" ? plan.slices.length : 1} part(s) in ${Math.round(performance.now() - t0)} ms`,
+  );
   const slices = plan.kind === "slices" ? plan.slices : [];
   const total = Math.max(1, slices.length);
 
@@ -105,19 +114,39 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditRun | "interrup
   } else {
     const pkg = value as Record<string, unknown>;
     const doneIndexes = new Set(state.done.map((d) => d.index));
-    for (const slice of slices) {
-      if (doneIndexes.has(slice.index)) continue;
-      if (o.signal?.aborted) return "interrupted";
-      const outcome = await verifyAuditSlice(pkg, slice, o.verify);
-      state.done.push(outcome);
-      if (o.stateFile !== undefined) writeAuditState(o.stateFile, state);
-      log(
-        `part ${slice.index + 1}/${total} ${new Date(slice.from).toISOString()} – ${new Date(slice.to).toISOString()}: ${outcome.status}, ${outcome.readingsVerified} readings in ${outcome.ms} ms`,
-      );
-      o.onPart?.(state.done.length, total);
+    const todo = slices.filter((slice) => !doneIndexes.has(slice.index));
+    const pool =
+      o.threads && o.threads.count > 1 && todo.length > 1
+        ? createPartPool(Math.min(o.threads.count, todo.length), o.threads)
+        : null;
+    const verifyPart = (slice: AuditSlice): Promise<SliceOutcome> =>
+      pool
+        ? pool.verify(JSON.stringify(slicePackage(pkg, slice)), slice)
+        : verifyAuditSlice(slicePackage(pkg, slice), slice, o.verify);
+    // Parts run `threads` at a time; each is recorded as it finishes, so an interruption loses only what
+    // was in flight, and Ctrl-C lets those finish before stopping.
+    let next = 0;
+    const lane = async () => {
+      while (next < todo.length && !o.signal?.aborted) {
+        const slice = todo[next++]!;
+        const outcome = await verifyPart(slice);
+        state.done.push(outcome);
+        if (o.stateFile !== undefined) writeAuditState(o.stateFile, state);
+        log(
+          `part ${slice.index + 1}/${total} ${new Date(slice.from).toISOString()} – ${new Date(slice.to).toISOString()}: ${outcome.status}, ${outcome.readingsVerified} readings in ${outcome.ms} ms`,
+        );
+        o.onPart?.(state.done.length, total);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: pool ? Math.min(o.threads!.count, todo.length) : 1 }, lane));
+    } finally {
+      await pool?.close();
     }
+    if (state.done.length < total) return "interrupted";
     report = combineSliceOutcomes(pkg, state.done);
   }
+  const cpu = process.cpuUsage();
   return {
     format: AUDIT_REPORT_FORMAT,
     target: o.target,
@@ -138,6 +167,7 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditRun | "interrup
       sliceReadings: plan.kind === "slices" ? sliceReadings : null,
     },
     seconds: Math.round(performance.now() - t0) / 1000,
+    processCpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
     report,
   };
 }

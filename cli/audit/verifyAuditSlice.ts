@@ -31,21 +31,15 @@ export type SliceOutcome = {
 type Json = Record<string, unknown>;
 
 /**
- * Verifies one part of a device-window package with #evidence's verifier (the product page's), over a copy
- * of the package holding only the part's batches and pending readings, the part's window as its subject, and
- * no claim (the whole package's claim is compared once, against the parts' sum).
- * @example const outcome = await verifyAuditSlice(pkg, plan.slices[0], { verifier, endpoints })
+ * The package of one part: a copy holding only the part's batches and pending readings, the part's window as
+ * its subject, and no claim (the whole package's claim is compared once, against the parts' sum).
+ * @example JSON.stringify(slicePackage(pkg, plan.slices[0]))
  */
-export async function verifyAuditSlice(
-  pkg: Json,
-  slice: AuditSlice,
-  options: VerifyEvidenceOptions,
-): Promise<SliceOutcome> {
-  const start = performance.now();
+export function slicePackage(pkg: Json, slice: AuditSlice): Json {
   const batches = pkg.batches as unknown[];
   const pending = pkg.pending as { readings: unknown[]; events: unknown; hidden: unknown };
   const first = slice.index === 0;
-  const part: Json = {
+  return {
     ...pkg,
     subject: { ...(pkg.subject as Json), from: slice.from, to: slice.to },
     batches: slice.batches.map((i) => batches[i]),
@@ -57,6 +51,20 @@ export async function verifyAuditSlice(
     },
     claimed: { complete: null, verdict: null, gaps: [] },
   };
+}
+
+/**
+ * Verifies one part's package (slicePackage) with #evidence's verifier, the product page's, and keeps what
+ * the state and the final report need; readings are counted only inside the part's counting window, so
+ * the parts' counts add up to the package's.
+ * @example const outcome = await verifyAuditSlice(slicePackage(pkg, slice), slice, { verifier, endpoints })
+ */
+export async function verifyAuditSlice(
+  part: unknown,
+  slice: AuditSlice,
+  options: VerifyEvidenceOptions,
+): Promise<SliceOutcome> {
+  const start = performance.now();
   const { report, readings, events } = await verifyEvidencePackage(part, options);
   const counted = readings.filter(
     (r) => r.root !== null && r.reading.ts >= slice.countFrom && r.reading.ts <= slice.countTo,

@@ -1,14 +1,15 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { type EvidenceEndpoint, formatEvidenceReport } from "#evidence";
-import { nobleVerifier, type SignatureVerifier } from "#protocol";
+import { formatEvidenceReport } from "#evidence";
 import { savedPackageOf } from "../audit/auditState.ts";
+import { fastestVerifier } from "../audit/fastestVerifier.ts";
 import { type AuditReportFormat, formatAuditReport, reportFormatOf } from "../audit/formatAuditReport.ts";
 import { DEFAULT_SLICE_READINGS, packageHash, runAudit } from "../audit/runAudit.ts";
+import { sharedRpcEndpoint } from "../audit/sharedRpcEndpoint.ts";
 import { CliError, CliErrorCode, isCliError } from "../errors.ts";
 import { type CliIo, ExitCode } from "../io.ts";
-import { connectRpc, DEFAULT_RPC_TIMEOUT_MS } from "../verify/connectRpc.ts";
+import { DEFAULT_RPC_TIMEOUT_MS } from "../verify/connectRpc.ts";
 
 /** A 30-day, one-a-minute journey is ~10 MB; a device window of 60,000 readings ~15 MB. */
 const MAX_PACKAGE_BYTES = 256 * 1024 * 1024;
@@ -44,6 +45,8 @@ options:
                        the audit over. A fetched package is kept as <state>.package.json (or --save's file)
                        and read back from there by the next run.
   --part-readings <n>  readings per part of a device window (default ${DEFAULT_SLICE_READINGS})
+  --threads <n>        parts of a device window verified at once, each on its own thread (default 1: on
+                       the 2 shared cores measured here, 2 threads were no faster; see docs/benchmarks.md)
   -h, --help           show this help
 
 exit status: 0 valid, 1 not valid (invalid, not anchored yet, or could not be checked) or interrupted,
@@ -62,6 +65,7 @@ type AuditArgs = {
   reports: string[];
   resume: string | undefined;
   sliceReadings: number;
+  threads: number;
 };
 
 /**
@@ -91,11 +95,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       : ExitCode.Failed;
   }
   const { rpcUrls, rpcTimeoutMs } = args;
-  const endpoints: EvidenceEndpoint[] = rpcUrls.map((url) => ({
-    label: url,
-    open: () =>
-      connectRpc(url, { timeoutMs: rpcTimeoutMs, onWaiting: (line) => io.stderr.write(`${line}\n`) }),
-  }));
+  const onWaiting = (line: string) => io.stderr.write(`${line}\n`);
+  const endpoints = rpcUrls.map((url) => sharedRpcEndpoint(url, { timeoutMs: rpcTimeoutMs, onWaiting }));
   const progress = progressLine(io);
   // Ctrl-C between two parts leaves a state that --resume goes on from; a second Ctrl-C kills at once.
   const stop = new AbortController();
@@ -113,6 +114,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       packageFile,
       verify: { verifier: await fastestVerifier(), endpoints, onProgress: progress.update },
       sliceReadings: args.sliceReadings,
+      threads: { count: args.threads, rpcUrls, rpcTimeoutMs },
       ...(args.resume === undefined ? {} : { stateFile: args.resume }),
       signal: stop.signal,
       log: (line) => {
@@ -125,6 +127,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`sealtrail audit: ${error.shortMessage}\n`);
     return ExitCode.Failed;
   } finally {
+    for (const e of endpoints) e.closeAll();
     process.off("SIGINT", onSigint);
     progress.end();
   }
@@ -157,17 +160,6 @@ function reportFiles(reports: readonly string[]): [string, AuditReportFormat][] 
   if (human && !out.some(([, f]) => f === "json"))
     out.push([human[0].replace(/\.[a-z]+$/i, ".json"), "json"]);
   return out;
-}
-
-/** libsecp256k1 through the native addon when it loads (several times noble's speed), else noble. */
-async function fastestVerifier(): Promise<SignatureVerifier> {
-  try {
-    const { nativeVerifier, nativeBackend } = await import("#protocol/native");
-    nativeBackend(); // throws when neither addon loads
-    return nativeVerifier;
-  } catch {
-    return nobleVerifier;
-  }
 }
 
 /** A progress line on stderr when it is a terminal (a report piped to a file stays clean). */
@@ -343,6 +335,9 @@ function parseAuditArgs(argv: string[]): AuditArgs | "help" {
   const sliceReadings = Number(values["part-readings"] ?? DEFAULT_SLICE_READINGS);
   if (!Number.isSafeInteger(sliceReadings) || sliceReadings < 100)
     throw new CliError(CliErrorCode.Usage, "--part-readings must be a whole number of at least 100");
+  const threads = Number(values.threads ?? 1);
+  if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64)
+    throw new CliError(CliErrorCode.Usage, "--threads must be a whole number from 1 to 64");
   return {
     target,
     api: values.api,
@@ -355,6 +350,7 @@ function parseAuditArgs(argv: string[]): AuditArgs | "help" {
     reports,
     resume: values.resume,
     sliceReadings,
+    threads,
   };
 }
 
@@ -374,6 +370,7 @@ function parse(argv: string[]) {
       report: { type: "string", multiple: true },
       resume: { type: "string" },
       "part-readings": { type: "string" },
+      threads: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
