@@ -50,6 +50,12 @@ export type RunAuditOptions = {
   threads?: { count: number; rpcUrls: string[]; rpcTimeoutMs: number };
 };
 
+/**
+ * Starting a thread costs ~1.5 s of loading on the shared 2-core machine (tsx, the verifier, WebAssembly):
+ * measured by bench:audit, 2 parts on 2 threads were slower than in-process, 10 parts much faster.
+ */
+const MIN_PARTS_FOR_THREADS = 4;
+
 /** SHA-256 of a package's text, hex: what a state and a report name the package by. */
 export const packageHash = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -116,7 +122,7 @@ export async function runAudit(o: RunAuditOptions): Promise<AuditRun | "interrup
     const doneIndexes = new Set(state.done.map((d) => d.index));
     const todo = slices.filter((slice) => !doneIndexes.has(slice.index));
     const pool =
-      o.threads && o.threads.count > 1 && todo.length > 1
+      o.threads && o.threads.count > 1 && todo.length >= MIN_PARTS_FOR_THREADS
         ? createPartPool(Math.min(o.threads.count, todo.length), o.threads)
         : null;
     const verifyPart = (slice: AuditSlice): Promise<SliceOutcome> =>
