@@ -12,7 +12,9 @@
  *   2. the same with --resume, interrupted (SIGINT) once half the parts are done, then run again: the
  *      second run's time;
  *   3. where the time goes, in this process: reading + JSON.parse, and the verifier's phases (signatures,
- *      proofs, anchors, journey) from its progress callbacks, for one verification of the whole package.
+ *      proofs, anchors, journey) from its progress callbacks, for one verification of the whole package;
+ *   4. the offline work split by kind (base64, decoding and message ids, signatures, leaves and
+ *      multiproofs), one pass each with #protocol's and #evidence's public functions.
  *
  *   bin/dev npm run bench:audit
  *   bin/dev npm run bench:audit -- --readings 20000 --rounds 1
@@ -23,8 +25,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { buildEvidencePackage, verifyEvidencePackage } from "#evidence";
-import { nobleVerifier, prepareHashes, type SignatureVerifier } from "#protocol";
+import {
+  base64ToBytes,
+  buildEvidencePackage,
+  type EvidencePackage,
+  processMultiProof,
+  verifyEvidencePackage,
+} from "#evidence";
+import {
+  bytesToHex,
+  compareBytes,
+  decodeReading,
+  hexToBytes,
+  merkleLeafHash,
+  nobleVerifier,
+  prepareHashes,
+  type SignatureVerifier,
+  verifyDecodedCoseSign1,
+} from "#protocol";
 import { anchorRootsDirectly, startChainFixture } from "../test/anchoring/harness.ts";
 import { machineInfo, median, packageVersions, writeReport } from "./lib/report.ts";
 import { benchEvidenceSource, benchSensor, layoutBatches, signSensorReadings } from "./lib/sensorEvidence.ts";
@@ -233,6 +251,10 @@ async function main() {
       [...phases].map(([phase, p]) => [phase, { fromMs: Math.round(p.first), toMs: Math.round(p.last) }]),
     );
 
+    // 4. The offline work split by kind, over the same package, one pass each: what the verifier's phases
+    //    (signatures and proofs interleave per batch) cannot tell apart.
+    const split = offlineSplit(value as EvidencePackage, verifier);
+
     const medianMs = median(wholeRuns);
     const result = {
       readings: readings.length,
@@ -256,6 +278,7 @@ async function main() {
         interruptedRunMs: Math.round(interrupted.ms),
         resumedRunMs: Math.round(resumed.ms),
       },
+      offlineSplitMs: split,
       inProcess: {
         verifier: verifier.name,
         readAndParseMs: Math.round(parseMs),
@@ -269,6 +292,7 @@ async function main() {
     );
     log(`  in-process: parse ${result.inProcess.readAndParseMs} ms, verify ${result.inProcess.verifyMs} ms`);
     for (const [phase, p] of Object.entries(phaseMs)) log(`    ${phase.padEnd(11)} ${p.fromMs}–${p.toMs} ms`);
+    log(`  offline split: ${JSON.stringify(split)}`);
     const out = new URL("./results/audit.json", import.meta.url).pathname;
     writeReport(out, {
       benchmark: "audit",
@@ -283,6 +307,34 @@ async function main() {
     await fx.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One pass each over every reading: base64 + CBOR decode, message ids, signatures, leaves + multiproofs. */
+function offlineSplit(pkg: EvidencePackage, verifier: SignatureVerifier) {
+  const key = hexToBytes(pkg.keys.devices[0]!.publicKey, 33);
+  const time = <T>(f: () => T): [T, number] => {
+    const t = performance.now();
+    const out = f();
+    return [out, Math.round(performance.now() - t)];
+  };
+  const [raws, base64Ms] = time(() => pkg.batches.map((b) => b.readings.map((r) => base64ToBytes(r)!)));
+  const [decoded, decodeMs] = time(() => raws.map((batch) => batch.map((raw) => decodeReading(raw))));
+  const [, signaturesMs] = time(() => {
+    for (const batch of decoded) for (const d of batch) verifyDecodedCoseSign1(d, d.kid, key, verifier);
+  });
+  const [, multiproofsMs] = time(() => {
+    pkg.batches.forEach((b, i) => {
+      const leaves = decoded[i]!.map((d) => merkleLeafHash(hexToBytes(d.messageId, 32))).sort(compareBytes);
+      const root = processMultiProof(
+        leaves,
+        b.proof.map((h) => hexToBytes(h, 32)),
+        b.flags,
+      );
+      if (root === null || bytesToHex(root) !== b.root.toLowerCase())
+        throw new Error(`batch ${i} does not prove`);
+    });
+  });
+  return { base64Ms, decodeAndMessageIdsMs: decodeMs, signaturesMs, leavesAndMultiproofsMs: multiproofsMs };
 }
 
 await main();
