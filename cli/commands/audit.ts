@@ -1,6 +1,5 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { formatEvidenceReport } from "#evidence";
 import { savedPackageOf } from "../audit/auditState.ts";
@@ -46,8 +45,9 @@ options:
                        the audit over. A fetched package is kept as <state>.package.json (or --save's file)
                        and read back from there by the next run.
   --part-readings <n>  readings per part of a device window (default ${DEFAULT_SLICE_READINGS})
-  --threads <n>        parts of a device window verified at once, each on its own thread (default: 2, or 1
-                       on one core); used from 4 parts up (fewer do not repay starting the threads)
+  --threads <n>        parts of a device window verified at once, each on its own thread (default 1; used
+                       from 4 parts up). On the 2 shared cores measured, 2 threads cost ~20 % more CPU and
+                       were faster only while other work crowded the machine (docs/benchmarks.md)
   -h, --help           show this help
 
 exit status: 0 valid, 1 not valid (invalid, not anchored yet, or could not be checked) or interrupted,
@@ -334,9 +334,9 @@ function parseAuditArgs(argv: string[]): AuditArgs | "help" {
         `--report ${JSON.stringify(file)}: the name must end in .json, .md or .html (it picks the format)`,
       );
   const sliceReadings = Number(values["part-readings"] ?? DEFAULT_SLICE_READINGS);
-  if (!Number.isSafeInteger(sliceReadings) || sliceReadings < 100)
-    throw new CliError(CliErrorCode.Usage, "--part-readings must be a whole number of at least 100");
-  const threads = Number(values.threads ?? Math.min(2, availableParallelism()));
+  if (!Number.isSafeInteger(sliceReadings) || sliceReadings < 10)
+    throw new CliError(CliErrorCode.Usage, "--part-readings must be a whole number of at least 10");
+  const threads = Number(values.threads ?? 1);
   if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64)
     throw new CliError(CliErrorCode.Usage, "--threads must be a whole number from 1 to 64");
   return {

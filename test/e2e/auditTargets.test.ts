@@ -98,7 +98,28 @@ describe("sealtrail audit against a real API and chain", () => {
     const s = item.journey!.sensors.find((x) => x.device !== null)!;
     const run = await audit([s.device!, "--from", String(s.from), "--to", String(s.to), ...api(), "--json"]);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ status: "valid", journey: { complete: true } });
+    const whole = JSON.parse(run.stdout);
+    expect(whole).toMatchObject({ status: "valid", journey: { complete: true } });
+    // The same window in parts of 10 readings on two worker threads: the same verdict and counts.
+    const inParts = await audit([
+      s.device!,
+      "--from",
+      String(s.from),
+      "--to",
+      String(s.to),
+      ...api(),
+      "--json",
+      "--part-readings",
+      "10",
+      "--threads",
+      "2",
+    ]);
+    expect(inParts.code).toBe(0);
+    expect(inParts.stderr).toMatch(/part 6\/\d+ /);
+    const parts = JSON.parse(inParts.stdout);
+    expect(parts).toMatchObject({ status: "valid", journey: { complete: true } });
+    expect(parts.readings).toEqual(whole.readings);
+    expect(parts.batches).toEqual(whole.batches);
   });
 
   it("a package file: the saved package is valid; a tampered copy exits 1 and the report names the failure", async () => {
