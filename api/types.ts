@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AnchorTarget, DeviceRegistry, EventStore, Store } from "#gateway";
 import type { DeviceIdentity } from "#protocol";
 import type { TemperatureProfile } from "#provenance";
+import type { RateLimits } from "./middleware/mountRequestLimits.ts";
+import type { ReadinessCheck } from "./services/checkReadiness.ts";
 
 type LogFn = (objOrMsg: object | string, msg?: string) => void;
 
@@ -37,6 +39,15 @@ export type ApiDeps = {
   logger?: ApiLogger;
   /** The standalone verifier served under /tools; defaults to dist/sealtrail-verify.mjs of this checkout. */
   verifierToolPath?: string;
+  /**
+   * Express's `trust proxy` (false, true, a hop count, or addresses/subnets such as "loopback, 10.0.0.0/8"):
+   * behind a reverse proxy, which X-Forwarded-For hop is the client that rate limits count. Default false.
+   */
+  trustProxy?: boolean | number | string;
+  /** Per-client rate limits of public and capture routes (429 with Retry-After); none when absent. */
+  rateLimits?: RateLimits;
+  /** What `GET /readyz` probes; the store alone when absent. */
+  readinessChecks?: () => readonly ReadinessCheck[];
   /** Serves `GET /metrics` (Prometheus text format) when given, e.g. `metricsHandler(gateway.metrics)`. */
   metrics?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 };
