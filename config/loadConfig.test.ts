@@ -74,6 +74,7 @@ describe("loading the configuration", () => {
       SEALTRAIL_GROUP_COMMIT_MS: "7",
       SEALTRAIL_VERIFY_POOL_SIZE: "77",
       SEALTRAIL_EXTERNAL_CONNECTIONS: "77",
+      SEALTRAIL_HTTP_RATE_WINDOW_MS: "7777",
     };
     for (const profile of ["service", "demo"] as const) {
       const base = loadConfig({ env: {}, profile });
