@@ -2,13 +2,20 @@ import { JsonRpcProvider, Wallet } from "ethers";
 import type { ReadinessCheck } from "#api";
 import type { AnchorTargetConfig } from "#config";
 import { EthersAnchorChain } from "#gateway";
+import { CliError, CliErrorCode } from "../errors.ts";
 
 /** The configured anchor targets, each through its own RPC endpoint. */
 export type ConnectedTargets = {
   /** One anchor chain per target (only when an anchorer key is given: the gateway signs with it). */
   chains: EthersAnchorChain[];
-  /** A readiness probe per target: its RPC answers eth_chainId with the configured chain id. */
+  /** Readiness: every target's RPC answers with the configured chain id, and the contract has code there. */
   check: ReadinessCheck;
+  /**
+   * At start: throws SERVICE_CONFIG when a reachable target serves another chain or has no contract at the
+   * configured address (an anchor "sent" to an address without code would be mined and anchor nothing).
+   * A target that does not answer is only logged: an outage delays anchoring, it is no reason not to start.
+   */
+  verifyReachable(onUnreachable: (index: number, reason: string) => void): Promise<void>;
   /** Ends every provider's polling. */
   destroy(): void;
 };
@@ -39,20 +46,54 @@ export function connectAnchorTargets(
               fromBlock: t.fromBlock,
             }),
         );
+  // Asked until the answer is yes; contract code never disappears (a chain reset is the anchorer's to see).
+  const hasCode = targets.map(() => false);
+  const checkTarget = async (i: number): Promise<void> => {
+    const p = providers[i]!;
+    const t = targets[i]!;
+    const served = Number(await p.send("eth_chainId", []));
+    // The URL is never repeated in a reason: hosted endpoints carry an API key in it.
+    if (served !== t.chainId)
+      throw new CliError(
+        CliErrorCode.ServiceConfig,
+        `anchor target ${i} serves chain ${served}, not ${t.chainId}`,
+      );
+    if (!hasCode[i]) {
+      const code = (await p.send("eth_getCode", [t.contract, "latest"])) as string;
+      if (code === "0x" || code === "")
+        throw new CliError(
+          CliErrorCode.ServiceConfig,
+          `anchor target ${i}: no contract at ${t.contract} on chain ${t.chainId} (deploy first: sealtrail deploy)`,
+        );
+      hasCode[i] = true;
+    }
+  };
   return {
     chains,
     check: {
       name: "chain",
-      probe: async () => {
-        await Promise.all(
-          providers.map(async (p, i) => {
-            const served = Number(await p.send("eth_chainId", []));
-            const wanted = targets[i]!.chainId;
-            // The URL is not repeated in the reason: hosted endpoints carry an API key in it.
-            if (served !== wanted) throw new Error(`target ${i} serves chain ${served}, not ${wanted}`);
-          }),
-        );
-      },
+      probe: async () => void (await Promise.all(targets.map((_, i) => checkTarget(i)))),
+    },
+    verifyReachable: async (onUnreachable) => {
+      await Promise.all(
+        targets.map(async (_, i) => {
+          let timer: NodeJS.Timeout | undefined;
+          try {
+            await Promise.race([
+              checkTarget(i),
+              new Promise<never>((_, reject) => {
+                // ethers waits minutes for a blackholed endpoint; a start waits 5 s, then goes on without it.
+                timer = setTimeout(() => reject(new Error("no answer within 5 s")), 5_000);
+              }),
+            ]);
+          } catch (error) {
+            if (error instanceof CliError) throw error;
+            onUnreachable(i, error instanceof Error ? error.message : String(error));
+          } finally {
+            clearTimeout(timer);
+          }
+        }),
+      );
     },
     destroy: () => {
       for (const p of providers) p.destroy();

@@ -31,6 +31,9 @@ export async function startGatewayService(config: SealtrailConfig, logger: Logge
     stops.push(() => store.close());
     const chains = connectAnchorTargets(targets, anchorerKey);
     stops.push(async () => chains.destroy());
+    await chains.verifyReachable((target, reason) =>
+      logger.warn({ target, reason }, "anchor target not reachable at start; anchoring waits for it"),
+    );
     const gateway = new Gateway({
       config: config.gateway,
       store,
