@@ -13,6 +13,8 @@ import {
   hexToBytes,
   normalizeAddress,
 } from "#protocol";
+import { apiHttpOptions } from "../services/apiHttpOptions.ts";
+import { STORE_FILE } from "../services/openServiceStore.ts";
 import { buildContracts } from "./buildContracts.ts";
 import { readOrCreateSecret } from "./secrets.ts";
 import { type LocalChain, startLocalChain } from "./startLocalChain.ts";
@@ -124,7 +126,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const deployed = await deploy();
     signal?.throwIfAborted();
 
-    const store = SqliteStore.open(join(dataDir, "sealtrail.db"));
+    const store = SqliteStore.open(join(dataDir, STORE_FILE));
     stops.push(() => store.close());
     const local = new EthersAnchorChain({
       provider,
@@ -182,6 +184,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       host: config.api.host,
       port: config.api.port,
       closeTimeoutMs: config.api.closeTimeoutMs,
+      ...apiHttpOptions(config.api),
     });
     stops.push(() => api.close());
     signal?.throwIfAborted();

@@ -1,4 +1,5 @@
 // The long-running services of `sealtrail gateway` and `sealtrail api`, and what they share with the demo.
+export { apiHttpOptions } from "./apiHttpOptions.ts";
 export { type ConnectedTargets, connectAnchorTargets } from "./connectAnchorTargets.ts";
 export { openServiceStore, STORE_FILE } from "./openServiceStore.ts";
 export { type RunningService, stopAll } from "./runningService.ts";

@@ -1,11 +1,12 @@
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import type { Logger } from "pino";
-import { parseTrustProxy, startApi } from "#api";
+import { startApi } from "#api";
 import type { SealtrailConfig } from "#config";
 import { type AnchorTarget, DeviceRegistry } from "#gateway";
 import { deviceIdentityFromPrivateKey, hexToBytes, normalizeAddress } from "#protocol";
 import { readOrCreateSecret } from "../demo/secrets.ts";
+import { apiHttpOptions } from "./apiHttpOptions.ts";
 import { connectAnchorTargets } from "./connectAnchorTargets.ts";
 import { openServiceStore } from "./openServiceStore.ts";
 import { type RunningService, stopAll } from "./runningService.ts";
@@ -49,12 +50,7 @@ export async function startApiService(config: SealtrailConfig, logger: Logger): 
       host: config.api.host,
       port: config.api.port,
       closeTimeoutMs: config.api.closeTimeoutMs,
-      trustProxy: parseTrustProxy(config.api.trustProxy),
-      rateLimits: {
-        windowMs: config.api.rateLimitWindowMs,
-        public: config.api.publicRateLimit,
-        capture: config.api.captureRateLimit,
-      },
+      ...apiHttpOptions(config.api),
       // The API reads the store and the chain; the broker is the gateway's (its own /readyz says so).
       readinessChecks: () => (targets.length > 0 ? [storeCheck, chains.check] : [storeCheck]),
     });
