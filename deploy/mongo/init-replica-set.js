@@ -3,7 +3,7 @@
 try {
   rs.status();
   print("replica set rs0 already initiated");
-} catch (e) {
+} catch {
   rs.initiate({ _id: "rs0", members: [{ _id: 0, host: "mongo:27017" }] });
   print("replica set rs0 initiated");
 }
