@@ -22,6 +22,7 @@ const common = {
     "^#provenance$": "<rootDir>/provenance/index.ts",
     "^#test-support$": "<rootDir>/test/support/index.ts",
     "^#config$": "<rootDir>/config/index.ts",
+    "^#evidence$": "<rootDir>/evidence/index.ts",
   },
   // Fails a file that leaves a server, socket, child process, worker or timer behind (no --forceExit).
   testEnvironment: "<rootDir>/test/support/leakCheckingEnvironment.js",
@@ -52,6 +53,7 @@ export default {
         "<rootDir>/config/**/*.test.ts",
         "<rootDir>/gs1/**/*.test.ts",
         "<rootDir>/provenance/**/*.test.ts",
+        "<rootDir>/evidence/**/*.test.ts",
         "<rootDir>/gateway/**/*.test.ts",
         "<rootDir>/api/**/*.test.ts",
         "<rootDir>/cli/**/*.test.ts",

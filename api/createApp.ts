@@ -1,4 +1,5 @@
 import express, { type Express } from "express";
+import { validateArgument } from "#protocol";
 import {
   accessLog,
   errorHandler,
@@ -10,6 +11,7 @@ import {
   securityHeaders,
 } from "./middleware/index.ts";
 import { epcisRouter } from "./routes/epcis/index.ts";
+import { mountEvidence } from "./routes/evidence/index.ts";
 import { getEventProof } from "./routes/getEventProof.ts";
 import {
   getDevice,
@@ -37,6 +39,7 @@ import {
   rotateOrganisationKey,
 } from "./routes/organisations/index.ts";
 import { getProvenance, getTemperatureProfile, putTemperatureProfile } from "./routes/provenance/index.ts";
+import { mountResolver as mountResolverRoutes } from "./routes/resolver/index.ts";
 import { BatchTreeCache } from "./services/batchTreeCache.ts";
 import type { ReadinessCheck } from "./services/checkReadiness.ts";
 import { type ApiDeps, type ApiLogger, silentLogger } from "./types.ts";
@@ -61,7 +64,7 @@ export function createApp(deps: ApiDeps): Express {
   // Probes come before the limits: a load balancer polling /readyz is never rate limited.
   app.get("/healthz", getHealthz());
   app.get("/readyz", getReadyz(deps.readinessChecks ?? (() => [storeCheck(deps)])));
-  mountRequestLimits(app, deps.rateLimits);
+  mountRequestLimits(app, deps.rateLimits, deps.resolver?.pathPrefix);
 
   const api = express.Router();
   api
@@ -125,9 +128,11 @@ export function createApp(deps: ApiDeps): Express {
     .all(methodNotAllowed(["GET", "HEAD"]));
   mountTraceability(api, deps, logger);
   mountProvenance(api, deps, logger);
+  mountEvidence(api, deps);
   app.use(API_PREFIX, api);
   app.use("/epcis", epcisRouter(deps, logger));
   if (deps.metrics) app.get("/metrics", deps.metrics);
+  mountResolver(app, deps);
 
   app.use(notFound);
   app.use(errorHandler(logger));
@@ -137,6 +142,24 @@ export function createApp(deps: ApiDeps): Express {
 /** The store answers an indexed lookup (of a message id nobody can have). */
 function storeCheck(deps: ApiDeps): ReadinessCheck {
   return { name: "store", probe: async () => void (await deps.store.getMessage(`0x${"00".repeat(32)}`)) };
+}
+
+/**
+ * The GS1 Digital Link resolver (item paths and their QR codes) under the configured path prefix, and its
+ * description file at the root. Throws INVALID_ARGUMENT for a path prefix that is not `/segment…`.
+ */
+function mountResolver(app: Express, deps: ApiDeps): void {
+  const pathPrefix = deps.resolver?.pathPrefix ?? "";
+  validateArgument(
+    /^(?:\/[A-Za-z0-9._~-]+)*$/.test(pathPrefix),
+    "resolver.pathPrefix is empty or /segment[/segment…] without a trailing slash",
+  );
+  const publicBaseUrl = deps.resolver?.publicBaseUrl;
+  validateArgument(
+    publicBaseUrl === undefined || /^https?:\/\/[^/?#\s]+(?:\/[^?#\s]*[^/?#\s])?$/i.test(publicBaseUrl),
+    "resolver.publicBaseUrl is an http(s) URL without query, fragment or trailing slash",
+  );
+  mountResolverRoutes(app, deps, { publicBaseUrl, pathPrefix });
 }
 
 /** Organisations (admin) and event proofs, under the v1 prefix. */

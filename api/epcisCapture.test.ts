@@ -241,12 +241,37 @@ describe("POST /epcis/capture", () => {
       400,
       "EPCIS_FORBIDDEN_KEY",
     ],
+    [
+      "a key given twice (type ObjectEvent, then AggregationEvent)",
+      () =>
+        JSON.stringify(document([objectEvent("1")])).replace(
+          '"type":"ObjectEvent"',
+          '"type":"ObjectEvent","type":"AggregationEvent"',
+        ),
+      400,
+      "EPCIS_DUPLICATE_KEY",
+    ],
   ])("refuses %s at once with a problem document, storing nothing", async (_what, body, status, code) => {
     const res = await t.fetch(`${epcis}/capture`, { method: "POST", headers: asAcme(), body: body() });
     expect(res.status).toBe(status);
     expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     const problem = (await res.json()) as Record<string, unknown>;
     expect(problem).toMatchObject({ status, code, type: expect.stringMatching(/^epcisException:/) });
+    expect(await t.store.countMessages()).toBe(0);
+  });
+
+  it("names the duplicated key and its path in the problem, instead of capturing the last type given", async () => {
+    const text = JSON.stringify(document([objectEvent("1"), objectEvent("2")]));
+    const at = text.lastIndexOf('"bizStep":"shipping"');
+    const body = `${text.slice(0, at)}"bizStep":"receiving",${text.slice(at)}`;
+    const res = await t.fetch(`${epcis}/capture`, { method: "POST", headers: asAcme(), body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      type: "epcisException:ValidationException",
+      code: "EPCIS_DUPLICATE_KEY",
+      pointer: "/epcisBody/eventList/1/bizStep",
+      detail: expect.stringContaining('"bizStep"'),
+    });
     expect(await t.store.countMessages()).toBe(0);
   });
 

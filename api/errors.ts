@@ -64,6 +64,14 @@ export const ApiErrorCode = {
   Unavailable: "UNAVAILABLE",
   /** The request did not arrive in time (408; answered before routing). */
   RequestTimeout: "REQUEST_TIMEOUT",
+  /** A resolver path that is not a valid GS1 Digital Link (400; the problem names the GS1 rule). */
+  InvalidDigitalLink: "INVALID_DIGITAL_LINK",
+  /** A `linkType` the resolver does not offer for this item (404). */
+  LinkTypeNotFound: "LINK_TYPE_NOT_FOUND",
+  /** The resolver cannot answer in any media type the Accept header allows (406). */
+  NotAcceptable: "NOT_ACCEPTABLE",
+  /** QR code options (`ecl`, `size`, `margin`) outside their documented bounds (400). */
+  InvalidQrOptions: "INVALID_QR_OPTIONS",
   Invariant: "INVARIANT",
   Internal: "INTERNAL",
 } as const;

@@ -312,6 +312,139 @@ describe("GET /api/v1/provenance", () => {
   });
 });
 
+describe("provenance as an organisation sees it", () => {
+  /** A credential of a new organisation (no locations), as its systems would hold it. */
+  async function organisation(id: string): Promise<Record<string, string>> {
+    const created = await t.fetch(`${t.base}/organisations`, {
+      method: "POST",
+      headers: { ...admin, ...json },
+      body: JSON.stringify({ id, name: id, glns: [] }),
+    });
+    expect(created.status).toBe(201);
+    const res = await t.fetch(`${t.base}/organisations/${id}/credentials`, {
+      method: "POST",
+      headers: { ...admin, ...json },
+      body: JSON.stringify({ label: "provenance test" }),
+    });
+    expect(res.status).toBe(201);
+    return { Authorization: `Bearer ${((await res.json()) as { token: string }).token}` };
+  }
+
+  /** Captures private events with an organisation's own credential. */
+  async function captureAs(headers: Record<string, string>, events: Record<string, unknown>[]) {
+    const res = await t.fetch(`${t.api.url}/epcis/capture`, {
+      method: "POST",
+      headers: { ...headers, ...json },
+      body: JSON.stringify({
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        type: "EPCISDocument",
+        schemaVersion: "2.0",
+        creationDate: at(0),
+        epcisBody: { eventList: events },
+      }),
+    });
+    expect(res.status).toBe(202);
+    for (;;) {
+      const job = (await (
+        await t.fetch(`${t.api.url}${res.headers.get("location")}`, { headers })
+      ).json()) as { running: boolean; errors: unknown[] };
+      if (!job.running) return expect(job.errors).toEqual([]);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  it("shows an organisation its own private events and those about objects it captured events for; others see hashes", async () => {
+    const maker = await organisation("maker5");
+    const carrier = await organisation("carrier5");
+    // The maker commissions P5, packs it on pallet 5 and ships the pallet; the carrier observes P5. All private.
+    await captureAs(maker, [
+      event(0, { type: "ObjectEvent", action: "ADD", epcList: [product(5)], bizStep: "commissioning" }),
+      aggregation(10, "ADD", 5),
+      event(30, { type: "ObjectEvent", action: "OBSERVE", epcList: [pallet(5)], bizStep: "shipping" }),
+    ]);
+    await captureAs(carrier, [
+      event(40, { type: "ObjectEvent", action: "OBSERVE", epcList: [product(5)], bizStep: "receiving" }),
+    ]);
+    const shown = (p: Provenance) => p.events.map((e) => (e.visible ? e.bizStep : "hash"));
+
+    // The maker captured every event but the carrier's, which is about P5, an object the maker captured.
+    const byMaker = await provenance(product(5), maker);
+    expect(byMaker.access).toBe("organisation");
+    expect(shown(byMaker)).toEqual(["commissioning", "packing", "shipping", "receiving"]);
+    // The carrier captured an event about P5, so P5's events are part of what it sees, and so is the pallet
+    // that held it; the pallet's own shipping names no object the carrier captured: a hash, still listed.
+    expect(shown(await provenance(product(5), carrier))).toEqual([
+      "commissioning",
+      "packing",
+      "hash",
+      "receiving",
+    ]);
+    // The public sees the events naming P5 as hashes, and learns nothing of the pallet.
+    const open = await provenance(product(5));
+    expect(shown(open)).toEqual(["hash", "hash", "hash"]);
+    expect(open.units).toEqual([]);
+    // What each hash stands for is the same event the maker sees whole.
+    expect(open.events.map((e) => e.hashId)).toEqual(
+      byMaker.events.filter((e) => e.bizStep !== "shipping").map((e) => e.hashId),
+    );
+  });
+});
+
+describe("a sensor whose key is rotated during the journey", () => {
+  it("keeps its GIAI on the new key, and the provenance follows it: both keys' readings over the stretch, complete", async () => {
+    const [before, after] = [
+      exampleDevice("provenance reefer 4 key 1"),
+      exampleDevice("provenance reefer 4 key 2"),
+    ];
+    const res = await t.fetch(`${t.base}/devices`, {
+      method: "POST",
+      headers: { ...admin, ...json },
+      body: JSON.stringify({ publicKey: bytesToHex(before.publicKey), label: "reefer-4", giai: sensor(4) }),
+    });
+    expect(res.status).toBe(201);
+    // Key 1 reports from minute 15 to 100; it is rotated at minute 100 (the journey's time, so through the
+    // store: the route rotates at the wall clock's now); key 2 reports from 101 to 205, its own seq from 1.
+    await storeTemperatures(
+      before,
+      15,
+      Array.from({ length: 86 }, () => 5),
+    );
+    const rotated = await t.store.rotateDevice({
+      from: before.address,
+      to: { address: after.address, publicKey: after.publicKey, label: "reefer-4" },
+      at: T0 + 100 * MIN,
+    });
+    expect(rotated).toMatchObject({ status: "rotated", to: { giai: "4012345REEFER4" } });
+    await storeTemperatures(
+      after,
+      101,
+      Array.from({ length: 105 }, () => 6),
+    );
+    await capture(
+      [
+        event(0, { type: "ObjectEvent", action: "ADD", epcList: [product(4)], bizStep: "commissioning" }),
+        aggregation(10, "ADD", 4),
+        association(20, "ADD", 4),
+        association(200, "DELETE", 4),
+        aggregation(210, "DELETE", 4),
+      ],
+      "public",
+    );
+    const p = await provenance(product(4));
+    expect(p.devices).toHaveLength(1);
+    const [watch] = p.devices as (Provenance["devices"][number] & { keys: unknown })[];
+    expect(watch).toMatchObject({ device: after.address, complete: true, gaps: [] });
+    expect(watch!.keys).toEqual([
+      { address: before.address, from: T0 + 20 * MIN, to: T0 + 100 * MIN },
+      { address: after.address, from: T0 + 100 * MIN, to: T0 + 200 * MIN },
+    ]);
+    // Minutes 20…100 signed by key 1, 101…200 by key 2.
+    expect(watch!.readings.count).toBe(81 + 100);
+    expect(watch!.readings.rows.map((r) => r[1])).toEqual([...Array(81).fill(5), ...Array(100).fill(6)]);
+    expect(p.coldChain.verdict).toBe("compliant");
+  });
+});
+
 describe("temperature profiles", () => {
   it("applies the configured default until the GTIN gets its own, which then decides the verdict", async () => {
     const before = (await (await t.fetch(`${t.base}/profiles/${GTIN}`)).json()) as Provenance["profile"];

@@ -2,7 +2,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./createApp.ts";
 import { answerClientError } from "./http/answerClientError.ts";
-import type { ApiDeps } from "./types.ts";
+import { recoverCaptureJobs } from "./services/capture/recoverCaptureJobs.ts";
+import { type ApiDeps, silentLogger } from "./types.ts";
 
 export type StartApiOptions = ApiDeps & {
   /** Defaults to 127.0.0.1: exposing the API is an explicit decision. */
@@ -28,6 +29,8 @@ export type RunningApi = {
  */
 export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   const { host = "127.0.0.1", port, closeTimeoutMs = 5_000, ...deps } = options;
+  // Before serving: a job a previous run left "running" will never finish otherwise.
+  await recoverCaptureJobs(deps.store, deps.logger ?? silentLogger, Date.now());
   const server = createServer(createApp(deps));
   // A request line or header section over maxHeaderSize (Node's 16 KiB) gets 414/431, not a reset.
   server.on("clientError", answerClientError);

@@ -35,6 +35,12 @@ export type ApiDeps = {
   defaultTemperatureProfile?: TemperatureProfile;
   /** A sensor's readings further apart than this leave the time between unwatched (default 5 min). */
   provenanceMaxSilenceMs?: number;
+  /**
+   * The GS1 Digital Link resolver: `publicBaseUrl` is where people reach this app from outside (QR codes and
+   * absolute links are written under it; absent, each answer uses its own request's scheme and host);
+   * `pathPrefix` is the path before the primary key (`/id` serves `/id/01/…`; default: the root).
+   */
+  resolver?: { publicBaseUrl?: string; pathPrefix?: string };
   /** Defaults to a silent logger. */
   logger?: ApiLogger;
   /** The standalone verifier served under /tools; defaults to dist/sealtrail-verify.mjs of this checkout. */

@@ -38,6 +38,14 @@ export const COMMANDS: Readonly<Record<string, { module: string; summary: string
     summary: "run a simulated device fleet from a scenario file against a gateway",
   },
   verify: { module: "./commands/verify.ts", summary: "verify a proof bundle offline and on chain" },
+  labels: {
+    module: "./commands/labels.ts",
+    summary: "write a printable sheet of GS1 Digital Link QR labels for a list, a serial range or a lot",
+  },
+  audit: {
+    module: "./commands/audit.ts",
+    summary: "verify an evidence package (item, lot, SSCC, device window or file) offline and on chain",
+  },
   device: {
     module: "./commands/device.ts",
     summary: "a device's MQTT login (address, text token) from its key file",

@@ -80,6 +80,20 @@ describe("loading the configuration", () => {
       SEALTRAIL_DEPLOY_ADMIN: `0x${"cd".repeat(20)}`,
       SEALTRAIL_DEPLOY_ANCHORERS: JSON.stringify([`0x${"ab".repeat(20)}`]),
       SEALTRAIL_DEPLOY_REGISTRARS: JSON.stringify([`0x${"ab".repeat(20)}`]),
+      SEALTRAIL_DEFAULT_TEMPERATURE_PROFILE: JSON.stringify({
+        name: "15–25 °C",
+        minC: 15,
+        maxC: 25,
+        maxSingleExcursionMs: 0,
+        maxCumulativeExcursionMs: 0,
+      }),
+      SEALTRAIL_PUBLIC_BASE_URL: "https://trace.example.com",
+      SEALTRAIL_RESOLVER_PATH_PREFIX: "/id",
+      SEALTRAIL_RABBITMQ_URLS: JSON.stringify(["amqp://gateway:secret@rabbit-1:5672"]),
+      SEALTRAIL_RABBITMQ_QUEUES: "77",
+      SEALTRAIL_RABBITMQ_CONSUMERS: "single-active",
+      SEALTRAIL_RABBITMQ_VHOST: "sealtrail",
+      SEALTRAIL_RABBITMQ_AUTH_HOST: "0.0.0.0",
     };
     for (const profile of ["service", "demo"] as const) {
       const base = loadConfig({ env: {}, profile });
@@ -145,6 +159,38 @@ describe("loading the configuration", () => {
     );
     expect(refusal({ file: join(dir, "missing.yaml") }).code).toBe(ConfigErrorCode.FileUnreadable);
     expect(refusal({ file: file("list.yaml", "- 1\n") }).code).toBe(ConfigErrorCode.FileInvalid);
+  });
+
+  it("holds the default temperature profile to the rules of PUT /profiles: a range, tolerances, single ≤ cumulative", () => {
+    const profile = (value: Record<string, unknown>) => ({
+      SEALTRAIL_DEFAULT_TEMPERATURE_PROFILE: JSON.stringify({
+        name: "ambient",
+        minC: 15,
+        maxC: 25,
+        maxSingleExcursionMs: 600_000,
+        maxCumulativeExcursionMs: 1_200_000,
+        ...value,
+      }),
+    });
+    expect(loadConfig({ env: {} }).config.api.defaultTemperatureProfile).toEqual({
+      name: "2–8 °C",
+      minC: 2,
+      maxC: 8,
+      maxSingleExcursionMs: 1_800_000,
+      maxCumulativeExcursionMs: 3_600_000,
+    });
+    expect(loadConfig({ env: profile({}) }).config.api.defaultTemperatureProfile).toMatchObject({
+      name: "ambient",
+      minC: 15,
+    });
+    const where =
+      /api\.defaultTemperatureProfile \(SEALTRAIL_DEFAULT_TEMPERATURE_PROFILE, from the environment\) at maxCumulativeExcursionMs/;
+    expect(refusal({ env: profile({ minC: 30 }) }).message).toMatch(/minC must be below maxC/);
+    expect(refusal({ env: profile({ maxSingleExcursionMs: 2_000_000 }) }).message).toMatch(
+      /maxSingleExcursionMs must not exceed maxCumulativeExcursionMs/,
+    );
+    expect(refusal({ env: profile({ maxCumulativeExcursionMs: 1.5 }) }).message).toMatch(where);
+    expect(refusal({ env: profile({ unit: "F" }) }).message).toMatch(/unit/);
   });
 
   it("in the demo, SEALTRAIL_HOST binds MQTT and the API unless their own host is set", () => {

@@ -30,6 +30,7 @@ function typeText(schema: z.ZodType): string {
   const js = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
   if (js.enum) return js.enum.map((v) => `\`${String(v)}\``).join(" \\| ");
   if (js.type === "array") return "JSON list";
+  if (js.type === "object") return "JSON object";
   if (js.type === "integer" || js.type === "number") {
     const name = js.type === "integer" ? "integer" : "number";
     const max = js.maximum !== undefined && js.maximum < Number.MAX_SAFE_INTEGER ? js.maximum : undefined;
@@ -62,7 +63,8 @@ type JsonSchema = {
 function show(value: unknown): string {
   if (value === undefined) return "unset";
   if (typeof value === "string") return value === "" ? "empty" : `\`${value}\``;
-  if (Array.isArray(value)) return value.length === 0 ? "none" : `\`${JSON.stringify(value)}\``;
+  if (Array.isArray(value) || (value !== null && typeof value === "object"))
+    return Array.isArray(value) && value.length === 0 ? "none" : `\`${JSON.stringify(value)}\``;
   return typeof value === "number" ? String(value) : `\`${String(value)}\``;
 }
 

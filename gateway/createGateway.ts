@@ -27,6 +27,8 @@ import { inlineReadingVerifier, type ReadingVerifier } from "./ingest/verifier.t
 import { GatewayMetrics } from "./metrics.ts";
 import { RefusalLog } from "./refusalLog.ts";
 import { DeviceRegistry } from "./registry/deviceRegistry.ts";
+import { RabbitAuthService } from "./scaleout/RabbitAuthService.ts";
+import { RabbitConsumer } from "./scaleout/RabbitConsumer.ts";
 import type { AnchorTarget, Store } from "./store/types.ts";
 import { VerifyPool } from "./verifyPool/VerifyPool.ts";
 
@@ -76,6 +78,8 @@ export class Gateway {
   /** Set by close(): readings that arrive from now on are not taken (no PUBACK); those in flight finish. */
   private draining = false;
   private consumer: ExternalConsumer | undefined;
+  private rabbit: RabbitConsumer | undefined;
+  private rabbitAuth: RabbitAuthService | undefined;
   private pool: VerifyPool | undefined;
   private stopWatchingRevocations: (() => void) | undefined;
   private started = false;
@@ -152,6 +156,11 @@ export class Gateway {
     return `mqtt://${this.options.config.mqttHost}:${this.mqttPort}`;
   }
 
+  /** The HTTP auth service RabbitMQ asks about devices (rabbitmq mode with rabbitmqAuthPort ≥ 0, after start). */
+  get rabbitAuthUrl(): string | undefined {
+    return this.rabbitAuth?.url;
+  }
+
   /** The embedded broker (embedded mode, after start); for embedding and tests. */
   get broker(): Aedes | undefined {
     return this.aedes;
@@ -197,6 +206,8 @@ export class Gateway {
         refusalLog: new RefusalLog(this.logger),
       });
       await this.consumer.start();
+    } else if (config.mode === "rabbitmq") {
+      await this.startRabbit(ingest, syncVerifier);
     } else {
       await this.startBroker(ingest, syncVerifier);
     }
@@ -244,6 +255,8 @@ export class Gateway {
     await new Promise<void>((resolve) => (this.aedes ? this.aedes.close(() => resolve()) : resolve()));
     await listenersClosed;
     await this.consumer?.close();
+    await this.rabbitAuth?.close();
+    await this.rabbit?.close();
     await this.batcher.close();
     await Promise.all(this.anchorers.map((a) => a.close()));
     await this.pool?.close();
@@ -265,6 +278,42 @@ export class Gateway {
     this.pool = pool;
     this.metrics.verifyPoolStats = () => pool.stats();
     return pool;
+  }
+
+  /**
+   * RabbitMQ mode: the consumer first — it declares the readings topology — then the auth service, so no
+   * device is let in before its readings have a queue to go to (declareReadingsTopology.ts says why).
+   */
+  private async startRabbit(ingest: IngestDeps, tokenVerifier: SignatureVerifier): Promise<void> {
+    const { config } = this.options;
+    const refusalLog = new RefusalLog(this.logger);
+    this.rabbit = new RabbitConsumer({
+      urls: config.rabbitmqUrls,
+      queues: config.rabbitmqQueues,
+      prefetch: config.rabbitmqPrefetch,
+      singleActiveConsumer: config.rabbitmqConsumers === "single-active",
+      maxMessageBytes: config.maxMessageBytes,
+      ingest,
+      metrics: this.metrics,
+      logger: this.logger,
+      refusalLog,
+    });
+    await this.rabbit.start();
+    if (config.rabbitmqAuthPort < 0) return;
+    this.rabbitAuth = new RabbitAuthService({
+      host: config.rabbitmqAuthHost,
+      port: config.rabbitmqAuthPort,
+      vhost: config.rabbitmqVhost,
+      registry: this.registry,
+      tokens: new UsedTokens(),
+      verifier: tokenVerifier,
+      tokenMaxSkewSeconds: config.tokenMaxSkewSeconds,
+      now: Date.now,
+      metrics: this.metrics,
+      logger: this.logger,
+      refusalLog,
+    });
+    await this.rabbitAuth.start();
   }
 
   private async startBroker(ingest: IngestDeps, tokenVerifier: SignatureVerifier): Promise<void> {

@@ -48,6 +48,17 @@ export {
 export { GatewayMetrics, type IngestDepth, type VerifyPoolStats } from "./metrics.ts";
 export { metricsHandler } from "./metricsHandler.ts";
 export { DeviceRegistry, type RevokeOutcome } from "./registry/deviceRegistry.ts";
+export {
+  declareReadingsTopology,
+  RabbitAuthService,
+  type RabbitAuthServiceOptions,
+  RabbitConsumer,
+  type RabbitConsumerOptions,
+  READINGS_EXCHANGE,
+  readingsQueue,
+  ScaleoutError,
+  ScaleoutErrorCode,
+} from "./scaleout/index.ts";
 export type {
   AddKeyOutcome,
   CaptureJobRecord,

@@ -11,21 +11,28 @@ export type RateLimits = {
   capture: number;
 };
 
+/** The GS1 Digital Link resolver's primary keys (GTIN, SSCC, GLN, GIAI), served under its path prefix. */
+export const RESOLVER_KEY_PATHS = ["/01", "/00", "/414", "/8004"] as const;
+
 /**
- * The public routes: a label's QR code leads anyone here, so these answer strangers. GS1 Digital Link
- * resolver paths (GTIN, SSCC, GLN, GIAI), provenance, evidence packages, the product page's assets and QR
- * images. A route added under another prefix is limited only once it is listed here.
+ * The public routes: a label's QR code leads anyone here, so these answer strangers. The resolver's item
+ * paths (and their QR images), provenance, evidence packages, the product page's assets, the resolver's
+ * description. A route added under another prefix is limited only once it is listed here.
  */
 export const PUBLIC_PATHS = [
-  "/01",
-  "/00",
-  "/414",
-  "/8004",
+  ...RESOLVER_KEY_PATHS,
   "/api/v1/provenance",
   "/api/v1/evidence",
   "/assets",
-  "/qr",
+  "/.well-known/gs1resolver",
 ] as const;
+
+/** The public paths with the resolver's keys under its path prefix ("" or "/segment…"). */
+export function publicPaths(resolverPathPrefix = ""): string[] {
+  return PUBLIC_PATHS.map((p) =>
+    (RESOLVER_KEY_PATHS as readonly string[]).includes(p) ? `${resolverPathPrefix}${p}` : p,
+  );
+}
 
 /** Routes that take EPCIS documents (POST only: their GETs are the query interface). */
 export const CAPTURE_PATHS = ["/epcis/capture", "/epcis/events"] as const;
@@ -38,10 +45,15 @@ const API_BODY_BYTES = 16 * 1024;
  * group checked on the declared length before anything reads the body: public reads take none, the
  * API's JSON routes 16 KiB. EPCIS capture keeps its own (the capture file size limit, answered as an EPCIS
  * problem document by its router).
- * @example mountRequestLimits(app, { windowMs: 60_000, public: 600, capture: 120 })
+ * @example mountRequestLimits(app, { windowMs: 60_000, public: 600, capture: 120 }, "/id")
  */
-export function mountRequestLimits(app: Express, limits: RateLimits | undefined): void {
-  app.use([...PUBLIC_PATHS], limitBody(0));
+export function mountRequestLimits(
+  app: Express,
+  limits: RateLimits | undefined,
+  resolverPathPrefix = "",
+): void {
+  const open = publicPaths(resolverPathPrefix);
+  app.use(open, limitBody(0));
   app.use("/api/v1", limitBody(API_BODY_BYTES));
   if (!limits) return;
   if (limits.public > 0)

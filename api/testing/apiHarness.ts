@@ -16,7 +16,7 @@ import {
 import { API_PREFIX } from "../createApp.ts";
 import { loadOpenApiDocument } from "../openapi/loadOpenApiDocument.ts";
 import { type RunningApi, startApi } from "../startApi.ts";
-import type { ApiLogger } from "../types.ts";
+import type { ApiDeps, ApiLogger } from "../types.ts";
 import { OpenApiResponseValidator } from "./openApiResponseValidator.ts";
 
 /** EXAMPLE admin token for tests only. */
@@ -68,7 +68,12 @@ export type TestApi = {
 
 /** Starts the API over a fresh store file; `targets` are the configured anchor targets. */
 export async function startTestApi(
-  options: { targets?: AnchorTarget[]; ready?: boolean; attester?: DeviceIdentity } = {},
+  options: {
+    targets?: AnchorTarget[];
+    ready?: boolean;
+    attester?: DeviceIdentity;
+    resolver?: ApiDeps["resolver"];
+  } = {},
 ): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), "sealtrail-api-"));
   const store = SqliteStore.open(join(dir, "store.db"));
@@ -92,6 +97,7 @@ export async function startTestApi(
     logger,
     metrics: metricsHandler(new GatewayMetrics()),
     ...(options.attester ? { attester: options.attester } : {}),
+    ...(options.resolver ? { resolver: options.resolver } : {}),
     port: 0,
   });
   return {

@@ -15,3 +15,4 @@ export {
   OpenApiDriftError,
   OpenApiResponseValidator,
 } from "./openApiResponseValidator.ts";
+export { expectedQrModules, qrModulesOfSvg } from "./qrModulesOfSvg.ts";

@@ -179,12 +179,17 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       anchorTargets: () => gateway.anchorTargets(),
       isReady: () => true,
       finalityDepth: config.anchoring.finalityDepth,
+      defaultTemperatureProfile: config.api.defaultTemperatureProfile,
       metrics: metricsHandler(gateway.metrics),
       logger,
       host: config.api.host,
       port: config.api.port,
       closeTimeoutMs: config.api.closeTimeoutMs,
       ...apiHttpOptions(config.api),
+      resolver: {
+        pathPrefix: config.api.resolverPathPrefix,
+        ...(config.api.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.api.publicBaseUrl }),
+      },
     });
     stops.push(() => api.close());
     signal?.throwIfAborted();

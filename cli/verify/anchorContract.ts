@@ -1,4 +1,6 @@
-import { Interface, id } from "ethers";
+import { Interface } from "ethers";
+
+export { ROOT_ANCHORED_TOPIC } from "./anchorAbi.ts";
 
 /**
  * The two pieces of the SealtrailAnchor contract a verifier reads, as human-readable ABI so an auditor
@@ -9,9 +11,6 @@ export const ANCHOR_VERIFIER_ABI = [
   "event RootAnchored(bytes32 indexed root, address indexed anchorer, uint64 timestamp)",
   "function anchoredAt(bytes32 root) view returns (uint64)",
 ] as const;
-
-/** topics[0] of RootAnchored logs. */
-export const ROOT_ANCHORED_TOPIC = id("RootAnchored(bytes32,address,uint64)");
 
 /** An ethers Interface over {@link ANCHOR_VERIFIER_ABI}. */
 export function anchorVerifierInterface(): Interface {

@@ -1,7 +1,7 @@
 import type { Hex } from "#protocol";
+import { decodeUint64Word, ROOT_ANCHORED_TOPIC } from "./anchorAbi.ts";
 import type { AnchorChain, ChainBlock, ChainReceipt } from "./anchorChain.ts";
-import { anchorVerifierInterface, ROOT_ANCHORED_TOPIC } from "./anchorContract.ts";
-import { rpcErrorReason } from "./connectRpc.ts";
+import { rpcErrorReason } from "./rpcErrorReason.ts";
 import type { Check } from "./types.ts";
 
 /** An anchor that claims to be on chain: every field set. */
@@ -132,11 +132,9 @@ function checkEvent(
     fail("RootAnchored event", `the transaction emitted no RootAnchored(${rootLc}) from ${anchor.contract}`);
     return;
   }
-  let timestamp: bigint | undefined;
-  try {
-    const parsed = anchorVerifierInterface().parseLog({ topics: [...log.topics], data: log.data });
-    timestamp = parsed?.args.getValue("timestamp") as bigint | undefined;
-  } catch {
+  // RootAnchored's only non-indexed field is the uint64 timestamp: the data is that one word.
+  const timestamp = decodeUint64Word(log.data);
+  if (timestamp === null) {
     fail("RootAnchored event", "the RootAnchored log does not decode");
     return;
   }

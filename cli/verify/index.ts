@@ -1,4 +1,6 @@
+export { decodeUint64Word, encodeAnchoredAtCall } from "./anchorAbi.ts";
 export type { AnchorChain, ChainBlock, ChainReceipt } from "./anchorChain.ts";
+export { anchorChainOverRpc, readChainId } from "./anchorChainOverRpc.ts";
 export { ANCHOR_VERIFIER_ABI, anchorVerifierInterface, ROOT_ANCHORED_TOPIC } from "./anchorContract.ts";
 export { type AnchorCheckResult, checkAnchorOnChain, type OnChainAnchor } from "./checkAnchorOnChain.ts";
 export { type ConnectRpcOptions, connectRpc, DEFAULT_RPC_TIMEOUT_MS, rpcErrorReason } from "./connectRpc.ts";

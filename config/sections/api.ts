@@ -1,6 +1,29 @@
 import { z } from "zod";
 import { setting } from "../setting.ts";
 
+/** A week: longer tolerances are typing mistakes, as `PUT /profiles/{gtin}` says too. */
+const MAX_TOLERANCE_MS = 7 * 24 * 3_600_000;
+const tolerance = z.number().int().min(0).max(MAX_TOLERANCE_MS);
+
+/**
+ * The cold-chain profile of every GTIN without its own while no default is stored (`PUT /profiles/default`
+ * wins over it), held to the rules of `PUT /profiles/{gtin}`: a range with min below max, whole-ms
+ * tolerances of at most a week, the single excursion no longer than the cumulative one.
+ */
+export const temperatureProfileSchema = z
+  .strictObject({
+    name: z.string().min(1).max(100),
+    minC: z.number().min(-273.15).max(1000),
+    maxC: z.number().min(-273.15).max(1000),
+    maxSingleExcursionMs: tolerance,
+    maxCumulativeExcursionMs: tolerance,
+  })
+  .refine((p) => p.minC < p.maxC, { message: "minC must be below maxC", path: ["minC"] })
+  .refine((p) => p.maxSingleExcursionMs <= p.maxCumulativeExcursionMs, {
+    message: "maxSingleExcursionMs must not exceed maxCumulativeExcursionMs",
+    path: ["maxSingleExcursionMs"],
+  });
+
 /** The HTTP API and scan page. */
 export const apiSection = z.strictObject({
   host: setting(
@@ -40,6 +63,36 @@ export const apiSection = z.strictObject({
     z.coerce.number().int().min(0).default(120),
     "EPCIS capture requests (POST /epcis/capture, POST /epcis/events) per window one client may make; 0: unlimited",
     { env: "SEALTRAIL_HTTP_CAPTURE_RATE_LIMIT" },
+  ),
+  defaultTemperatureProfile: setting(
+    temperatureProfileSchema.default({
+      name: "2–8 °C",
+      minC: 2,
+      maxC: 8,
+      maxSingleExcursionMs: 1_800_000,
+      maxCumulativeExcursionMs: 3_600_000,
+    }),
+    "Cold-chain profile of every GTIN without its own while none is stored with PUT /profiles/default: JSON {name, minC, maxC (°C, min below max), maxSingleExcursionMs, maxCumulativeExcursionMs (whole ms up to a week, single at most cumulative)}",
+    { env: "SEALTRAIL_DEFAULT_TEMPERATURE_PROFILE", format: "json" },
+  ),
+  publicBaseUrl: setting(
+    z
+      .string()
+      .regex(
+        /^https?:\/\/[^/?#\s]+(?:\/[^?#\s]*[^/?#\s])?$/i,
+        "an http(s) URL without query, fragment or trailing slash",
+      )
+      .optional(),
+    "The URL at which people reach this API from outside (scheme, host, any path a proxy adds): QR codes, labels and the resolver's links are written under it; when unset, each answer uses the scheme and host of its own request",
+    { env: "SEALTRAIL_PUBLIC_BASE_URL" },
+  ),
+  resolverPathPrefix: setting(
+    z
+      .string()
+      .regex(/^(?:\/[A-Za-z0-9._~-]+)*$/, "empty, or /segment[/segment…] without a trailing slash")
+      .default(""),
+    "Path before the GS1 primary key of the resolver's Digital Link routes (e.g. /id for https://example.com/id/01/…); empty serves them at the root",
+    { env: "SEALTRAIL_RESOLVER_PATH_PREFIX" },
   ),
 });
 

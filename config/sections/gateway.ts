@@ -10,8 +10,8 @@ import { setting } from "../setting.ts";
 export const gatewaySection = z
   .strictObject({
     mode: setting(
-      z.enum(["embedded", "external"]).default("embedded"),
-      "embedded: devices connect to the gateway's own aedes broker; external: the gateway consumes from an external broker",
+      z.enum(["embedded", "external", "rabbitmq"]).default("embedded"),
+      "embedded: devices connect to the gateway's own aedes broker; external: the gateway consumes from an external broker's shared subscription; rabbitmq: the gateway consumes RabbitMQ quorum queues over AMQP (docs/operations.md, Scale-out on RabbitMQ)",
       { env: "SEALTRAIL_GATEWAY_MODE" },
     ),
     mqttHost: setting(
@@ -186,6 +186,43 @@ export const gatewaySection = z
       env: "SEALTRAIL_EXTERNAL_PASSWORD",
       secret: "value",
     }),
+    rabbitmqUrls: setting(
+      z
+        .array(setting(z.string().regex(/^amqps?:\/\//), "One RabbitMQ node's AMQP URL", { secret: "url" }))
+        .default([]),
+      'RabbitMQ mode: the AMQP URLs of the cluster\'s nodes (JSON list, e.g. ["amqp://gateway:secret@rabbit-1:5672"]), tried in turn when a connection fails',
+      { env: "SEALTRAIL_RABBITMQ_URLS", format: "json", secret: "url" },
+    ),
+    rabbitmqQueues: setting(
+      z.coerce.number().int().min(1).max(256).default(4),
+      "RabbitMQ mode: quorum queues the readings are spread over by device (consistent hash); every gateway declares and consumes the same number",
+      { env: "SEALTRAIL_RABBITMQ_QUEUES" },
+    ),
+    rabbitmqPrefetch: setting(
+      z.coerce.number().int().min(1).max(65_535).default(256),
+      "RabbitMQ mode: unacknowledged deliveries a gateway holds per queue; the ingest concurrency",
+      { env: "SEALTRAIL_RABBITMQ_PREFETCH" },
+    ),
+    rabbitmqConsumers: setting(
+      z.enum(["competing", "single-active"]).default("competing"),
+      "RabbitMQ mode: competing: every gateway takes deliveries from every queue (throughput grows with gateways); single-active: one gateway per queue at a time, the others on standby (per-device order kept across gateways). Fixed when the queues are first declared",
+      { env: "SEALTRAIL_RABBITMQ_CONSUMERS" },
+    ),
+    rabbitmqVhost: setting(
+      z.string().min(1).default("/"),
+      "RabbitMQ mode: the virtual host devices log in to (the MQTT plugin's mqtt.vhost); the auth service refuses every other",
+      { env: "SEALTRAIL_RABBITMQ_VHOST" },
+    ),
+    rabbitmqAuthPort: setting(
+      z.coerce.number().int().min(-1).max(65535).default(-1),
+      "RabbitMQ mode: port of this gateway's HTTP auth service, which RabbitMQ's rabbitmq_auth_backend_http calls for device logins and permissions; -1 = not served by this gateway, 0 = a free port",
+      { env: "SEALTRAIL_RABBITMQ_AUTH_PORT" },
+    ),
+    rabbitmqAuthHost: setting(
+      z.string().default("127.0.0.1"),
+      "RabbitMQ mode: interface the HTTP auth service binds (only RabbitMQ's nodes need to reach it)",
+      { env: "SEALTRAIL_RABBITMQ_AUTH_HOST" },
+    ),
     groupCommitMs: setting(
       z.coerce.number().int().min(0).max(100).default(2),
       "Longest a reading waits for its group commit, ms",
@@ -216,6 +253,12 @@ export const gatewaySection = z
         code: "custom",
         path: ["externalBrokerUrl"],
         message: "required when SEALTRAIL_GATEWAY_MODE=external",
+      });
+    if (config.mode === "rabbitmq" && config.rabbitmqUrls.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["rabbitmqUrls"],
+        message: "required when SEALTRAIL_GATEWAY_MODE=rabbitmq",
       });
   });
 

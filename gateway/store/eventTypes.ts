@@ -271,6 +271,13 @@ export interface EventStore {
     },
   ): Promise<void>;
   getCaptureJob(id: string): Promise<CaptureJobRecord | undefined>;
+  /** Jobs still `running`, oldest first (after a restart: the ones a crash interrupted). */
+  listRunningCaptureJobs(): Promise<CaptureJobRecord[]>;
+  /**
+   * eventID and message id of the events stored for `organisation` with this record time, in arrival order:
+   * what a capture job created at that instant stored (its events carry its creation time).
+   */
+  eventsRecordedAt(organisation: string, recordTime: number): Promise<{ eventId: string; messageId: Hex }[]>;
 
   // Provenance (schema 4)
   /** Every event naming one of these canonical identifiers (any role), oldest first. */

@@ -14,6 +14,8 @@ export const EpcisProblemCode = {
   TooManyEvents: "EPCIS_TOO_MANY_EVENTS",
   /** A `__proto__`, `constructor` or `prototype` key: never part of EPCIS, a classic prototype-pollution vector. */
   ForbiddenKey: "EPCIS_FORBIDDEN_KEY",
+  /** A key twice in one JSON object: JSON.parse would keep the last silently, another reader the first. */
+  DuplicateKey: "EPCIS_DUPLICATE_KEY",
   /** Breaks GS1's EPCIS 2.0 JSON Schema (the detail names the keyword and the path). */
   SchemaViolation: "EPCIS_SCHEMA_VIOLATION",
   /** An event `type` that is none of the five EPCIS 2.0 event types. */

@@ -1,4 +1,5 @@
 import { type EpcisProblem, EpcisProblemCode, epcisProblem, pointerTo } from "./epcisProblem.ts";
+import { findDuplicateKey } from "./findDuplicateKey.ts";
 
 export type EpcisJsonLimits = {
   /** Largest body, bytes (UTF-8). */
@@ -15,7 +16,7 @@ const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor",
  * Parses an EPCIS JSON body with its hostile cases bounded: size before parsing, then one iterative walk
  * (no recursion, so no stack to exhaust) that refuses nesting deeper than `maxDepth` and any
  * `__proto__`/`constructor`/`prototype` key — JSON.parse keeps such a key as a plain property, but code
- * that later copies or merges the object would not. Returns the value, or the problem that refuses it.
+ * that later copies or merges the object would not — and any key given twice in one object (findDuplicateKey). Returns the value, or the problem that refuses it.
  * @example const parsed = parseEpcisJson(text); if ("problem" in parsed) reply(400, parsed.problem)
  */
 export function parseEpcisJson(
@@ -45,7 +46,19 @@ export function parseEpcisJson(
     return { problem: epcisProblem(EpcisProblemCode.NotJson, "", `not JSON: ${detail}`) };
   }
   const problem = findStructuralProblem(value, limits.maxDepth);
-  return problem ? { problem } : { value };
+  if (problem) return { problem };
+  // After the depth check, so the scan's own stack is bounded too.
+  const duplicate = findDuplicateKey(text);
+  if (duplicate) {
+    return {
+      problem: epcisProblem(
+        EpcisProblemCode.DuplicateKey,
+        pointerTo(duplicate.pointer, duplicate.key),
+        `the key "${duplicate.key.slice(0, 80)}" appears twice in one object`,
+      ),
+    };
+  }
+  return { value };
 }
 
 function findStructuralProblem(root: unknown, maxDepth: number): EpcisProblem | null {

@@ -28,6 +28,15 @@ const objectEvent = (overrides: Record<string, unknown> = {}) => ({
 const codesOf = (doc: unknown) =>
   checkEpcisDocument(doc, options).events.map((e) => e.problems.map((p) => p.code));
 
+/**
+ * GS1's examples that name a key twice in one object, and where: capture refuses them (a reader keeping the
+ * first eventID and one keeping the last would disagree on the event's id), so they are checked as JSON.parse
+ * reads them below, and captured in that form by api/epcisQuery.test.ts.
+ */
+const DUPLICATE_KEY_EXAMPLES: Record<string, string> = {
+  "AssociationEvent__AssociationEvent-h.jsonld": "/epcisBody/eventList/0/eventID",
+};
+
 describe("checkEpcisDocument on GS1's example documents", () => {
   const files = readdirSync(EXAMPLES).filter((f) => f.endsWith(".jsonld"));
 
@@ -35,8 +44,16 @@ describe("checkEpcisDocument on GS1's example documents", () => {
     expect(files.length).toBeGreaterThanOrEqual(30);
   });
 
+  it.each(Object.entries(DUPLICATE_KEY_EXAMPLES))("refuses %s, which gives a key twice at %s", (file, at) => {
+    expect(parseEpcisJson(readFileSync(join(EXAMPLES, file), "utf8"))).toEqual({
+      problem: expect.objectContaining({ code: "EPCIS_DUPLICATE_KEY", pointer: at }),
+    });
+  });
+
   it.each(files.filter((f) => !f.startsWith("EPCISQueryDocument")))("accepts every event of %s", (file) => {
-    const parsed = parseEpcisJson(readFileSync(join(EXAMPLES, file), "utf8"));
+    const text = readFileSync(join(EXAMPLES, file), "utf8");
+    // Checked as JSON.parse reads it (the last of two keys): the rules hold for the rest of the example.
+    const parsed = file in DUPLICATE_KEY_EXAMPLES ? { value: JSON.parse(text) } : parseEpcisJson(text);
     expect(parsed).toHaveProperty("value");
     const checked = checkEpcisDocument((parsed as { value: unknown }).value, options);
     expect(checked.problems).toEqual([]);
@@ -180,5 +197,27 @@ describe("parseEpcisJson bounds hostile bodies", () => {
       }),
     });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("refuses a key given twice in one object, naming the key and where, instead of keeping the last", () => {
+    const text =
+      '{"epcisBody":{"eventList":[{"type":"ObjectEvent","action":"ADD","type":"AggregationEvent"}]}}';
+    expect(parseEpcisJson(text)).toEqual({
+      problem: expect.objectContaining({
+        code: "EPCIS_DUPLICATE_KEY",
+        exception: "ValidationException",
+        pointer: "/epcisBody/eventList/0/type",
+        detail: expect.stringContaining('"type"'),
+      }),
+    });
+  });
+
+  it("takes two spellings of one key as a duplicate, and equal keys in different objects as none", () => {
+    expect(parseEpcisJson('{"a":{"k":1},"b":{"k":"\\\\"},"c":[{"k":1},{"k":2}]}')).toHaveProperty("value");
+    expect(parseEpcisJson('{"x":[{"k":1},{"ab":1,"a\\u0062":2}]}')).toEqual({
+      problem: expect.objectContaining({ code: "EPCIS_DUPLICATE_KEY", pointer: "/x/1/ab" }),
+    });
+    // A key-looking string among values is a value: `"k"` after a colon, `","` inside a string.
+    expect(parseEpcisJson('{"k":"k","v":[",","k"],"w":{"k":"}"}}')).toHaveProperty("value");
   });
 });

@@ -53,8 +53,9 @@ export function postCapture(
       result: { captureErrorBehaviour: behaviour },
     });
     res.status(202).set(CAPTURE_LIMIT_HEADERS).location(`${req.baseUrl}/capture/${id}`).end();
-    // After the answer: a client polls the job. A crash meanwhile leaves the job "running" and stores
-    // nothing of it (one transaction).
+    // After the answer: a client polls the job. A crash meanwhile leaves the job "running" with all or
+    // none of its events stored (one transaction); the next start finishes it as failed, saying which
+    // (recoverCaptureJobs).
     setImmediate(() => {
       void (async () => {
         try {

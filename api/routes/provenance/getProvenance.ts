@@ -11,7 +11,9 @@ export const DEFAULT_MAX_SILENCE_MS = 5 * 60_000;
 /**
  * `GET /provenance?item=<Digital Link URI or path, or EPC URN>` and `GET /provenance/01/{gtin}/21/{serial}`:
  * the item's provenance document (buildProvenance). Open to anyone: without credentials only public events
- * are shown in full, private ones as their hash ID, message id and anchor state; the admin token shows all.
+ * are shown in full, private ones as their hash ID, message id and anchor state; an organisation's
+ * credential also shows its own events and those about objects it captured events for (the EPCIS query's
+ * rule); the admin token shows all.
  * 404 ITEM_NOT_FOUND when no event names the item.
  * @example router.get("/provenance", getProvenance(deps))
  */
@@ -22,7 +24,7 @@ export function getProvenance(
   >,
 ): RequestHandler {
   return async (req, res) => {
-    const access = callerAccess(req, deps.adminToken);
+    const { access, viewer } = await callerAccess(req, deps);
     const { gtin, serial } = req.params;
     // Express has decoded the path's serial: encoded again, it reads back as the same value.
     const raw =
@@ -34,6 +36,7 @@ export function getProvenance(
       store: deps.store,
       targets: deps.anchorTargets(),
       access,
+      viewer,
       now: Date.now(),
       maxSilenceMs: deps.provenanceMaxSilenceMs ?? DEFAULT_MAX_SILENCE_MS,
       ...(deps.defaultTemperatureProfile ? { defaultProfile: deps.defaultTemperatureProfile } : {}),

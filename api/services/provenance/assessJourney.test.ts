@@ -25,6 +25,7 @@ const watched = (from: number, to: number, gaps: ChainGap[] = []): WatchedReadin
   },
   giai: "4012345R",
   device: undefined,
+  keys: [],
   from: from * MIN,
   to: to * MIN,
   readings: readings(from, to),

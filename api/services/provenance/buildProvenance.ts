@@ -1,4 +1,4 @@
-import type { AnchorTarget, EventStore, Store, WindowReading } from "#gateway";
+import type { AnchorTarget, EventStore, EventViewer, Store, WindowReading } from "#gateway";
 import type { AnchorStatus, Hex } from "#protocol";
 import {
   type ChainGap,
@@ -52,6 +52,8 @@ export type ProvenanceDocument = {
   devices: {
     giai: string | null;
     device: string | null;
+    /** The device's keys over the stretch, oldest first (more than one when it was rotated meanwhile). */
+    keys: { address: string; from: number; to: number }[];
     label: string | null;
     unit: string;
     via: string[];
@@ -73,6 +75,8 @@ export type ProvenanceContext = {
   store: Store & EventStore;
   targets: readonly AnchorTarget[];
   access: CallerAccess;
+  /** Who asks, as the event store applies visibility (callerAccess gives both). */
+  viewer: EventViewer;
   now: number;
   maxSilenceMs: number;
   defaultProfile?: TemperatureProfile;
@@ -81,17 +85,17 @@ export type ProvenanceContext = {
 const row = (r: WindowReading): ReadingRow => [r.ts, r.tempC, r.messageId, r.batchId];
 
 /**
- * The provenance of one item: its events in time order (private ones as hashes only unless the caller is
- * the admin), the units that held it, the sensors attached to those units with their readings over each
+ * The provenance of one item: its events in time order (those the caller may not see — visibleEvents —
+ * as hashes only), the units that held it, the sensors attached to those units with their readings over each
  * stretch and whether those are complete, and the cold-chain verdict under the GTIN's profile. Returns
  * null when no event the caller may know of names the item.
- * @example await buildProvenance(parseItemParam("/01/…/21/…"), { store, targets, access: "public", now, maxSilenceMs })
+ * @example await buildProvenance(parseItemParam("/01/…/21/…"), { store, targets, access: "public", viewer: { kind: "anonymous" }, now, maxSilenceMs })
  */
 export async function buildProvenance(
   item: ItemRef,
   ctx: ProvenanceContext,
 ): Promise<ProvenanceDocument | null> {
-  const trace = await traceItem(ctx.store, item.id, ctx.access);
+  const trace = await traceItem(ctx.store, item.id, ctx.viewer);
   if (trace.events.length === 0) return null;
   const watched = await watchReadings(ctx.store, sensorsWatching(item.id, trace.holdings), {
     now: ctx.now,
@@ -107,7 +111,7 @@ export async function buildProvenance(
 
   const events = trace.events.map(({ record, subject }): ProvenanceEventJson => {
     const state = { batch: record.batchId, status: tierOf(record.batchId) };
-    if (ctx.access !== "admin" && record.visibility !== "public") {
+    if (!trace.visible.has(record.eventHash)) {
       return { visible: false, hashId: record.eventHash, messageId: record.messageId, ...state };
     }
     return {
@@ -141,6 +145,7 @@ export async function buildProvenance(
     devices: watched.map((w) => ({
       giai: w.giai,
       device: w.device?.address ?? null,
+      keys: w.keys,
       label: w.device?.label ?? null,
       unit: w.watch.unit,
       via: w.watch.via,

@@ -1,4 +1,4 @@
-import type { EventStore, ProvenanceEventRecord } from "#gateway";
+import type { EventStore, EventViewer, ProvenanceEventRecord } from "#gateway";
 import {
   type ContainmentEvent,
   type Enclosure,
@@ -6,7 +6,7 @@ import {
   type Holding,
   holdingsFromEvents,
 } from "#provenance";
-import type { CallerAccess } from "./callerAccess.ts";
+import { visibleEvents } from "./visibleEvents.ts";
 
 /** Deepest nesting followed (a product on a pallet in a container in a vessel …), as enclosuresOf bounds it. */
 export const MAX_NESTING = 8;
@@ -17,6 +17,8 @@ export type ItemTrace = {
   /** The units that held the item, nested, with when. */
   enclosures: Enclosure[];
   holdings: Holding[];
+  /** Hash IDs of the events the viewer may see whole (visibleEvents); the others show as hashes only. */
+  visible: Set<string>;
 };
 
 const containment = (e: ProvenanceEventRecord): ContainmentEvent | null => {
@@ -39,23 +41,26 @@ const containment = (e: ProvenanceEventRecord): ContainmentEvent | null => {
  * to them, and so on (at most MAX_NESTING levels, one store query per level). Only events the caller may
  * see build the containment: a private AggregationEvent must not reveal its pallet to the public; private
  * events still appear in `events` (the route shows them as hashes only, so the record stays provably whole).
- * @example (await traceItem(store, "https://id.gs1.org/01/…/21/…", "public")).enclosures
+ * @example (await traceItem(store, "https://id.gs1.org/01/…/21/…", { kind: "anonymous" })).enclosures
  */
 export async function traceItem(
-  store: Pick<EventStore, "eventsNaming">,
+  store: Pick<EventStore, "eventsNaming" | "queryEvents">,
   item: string,
-  access: CallerAccess,
+  viewer: EventViewer,
 ): Promise<ItemTrace> {
   const byArrival = new Map<number, ProvenanceEventRecord>();
   const asked = new Set<string>();
   let frontier = [item];
   let holdings: Holding[] = [];
   let enclosures: Enclosure[] = [];
+  const visible = new Set<string>();
   for (let level = 0; level <= MAX_NESTING && frontier.length > 0; level++) {
     for (const id of frontier) asked.add(id);
-    for (const e of await store.eventsNaming(frontier)) byArrival.set(e.arrival, e);
+    const found = (await store.eventsNaming(frontier)).filter((e) => !byArrival.has(e.arrival));
+    for (const e of found) byArrival.set(e.arrival, e);
+    for (const hash of await visibleEvents(store, viewer, found)) visible.add(hash);
     const usable = [...byArrival.values()]
-      .filter((e) => access === "admin" || e.visibility === "public")
+      .filter((e) => visible.has(e.eventHash))
       .map(containment)
       .filter((c): c is ContainmentEvent => c !== null);
     holdings = holdingsFromEvents(usable);
@@ -78,5 +83,5 @@ export async function traceItem(
     );
     if (during) events.push({ record, subject: during.unit });
   }
-  return { events, enclosures, holdings };
+  return { events, enclosures, holdings, visible };
 }

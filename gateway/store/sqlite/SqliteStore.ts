@@ -602,6 +602,20 @@ export class SqliteStore implements Store, EventStore {
     return events.getCaptureJob(this.db, id);
   }
 
+  async listRunningCaptureJobs(): Promise<CaptureJobRecord[]> {
+    return events.listRunningCaptureJobs(this.db);
+  }
+
+  async eventsRecordedAt(
+    organisation: string,
+    recordTime: number,
+  ): Promise<{ eventId: string; messageId: Hex }[]> {
+    return events.eventsRecordedAt(this.db, organisation, recordTime) as {
+      eventId: string;
+      messageId: Hex;
+    }[];
+  }
+
   // Provenance (schema 4): events/provenanceQueries.ts and temperatureProfiles.ts.
 
   async eventsNaming(epcs: readonly string[]): Promise<ProvenanceEventRecord[]> {

@@ -40,6 +40,22 @@ describe("device rotation in the SQLite store", () => {
     await store.close();
   });
 
+  it("carries the device's GIAI over to the new key, so the GIAI finds the key that signs now", async () => {
+    const store = SqliteStore.open(tempPath(), { writerThread: false });
+    await store.registerDevice({ address: A, publicKey: key(1), label: "reefer", registeredAt: 10 });
+    expect((await store.assignDeviceGiai(A, "4012345reefer7")).status).toBe("assigned");
+    const outcome = await store.rotateDevice({
+      from: A,
+      to: { address: B, publicKey: key(2), label: "reefer" },
+      at: 20,
+    });
+    expect(outcome).toMatchObject({ status: "rotated", to: { address: B, giai: "4012345reefer7" } });
+    expect(await store.findDeviceByGiai("4012345reefer7")).toMatchObject({ address: B, rotatedFrom: A });
+    // The GIAI still names one device: the old key no longer holds it, and it cannot be given again.
+    expect(await store.getDevice(A)).toMatchObject({ giai: null, rotatedTo: B });
+    await store.close();
+  });
+
   it("refuses as the contract does, in its order, and changes nothing when it refuses", async () => {
     const store = SqliteStore.open(tempPath(), { writerThread: false });
     await store.registerDevice({ address: A, publicKey: key(1), label: "a", registeredAt: 10 });

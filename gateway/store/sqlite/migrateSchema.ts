@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { invariant, SealtrailError } from "#protocol";
-import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
+import { MIGRATIONS, READINGS_BY_DEVICE_SQL, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
 
 /**
  * Creates the schema in a new store file or migrates an older one step by step; refuses a file written by
@@ -24,6 +24,8 @@ export function migrateSchema(db: Database.Database): Database.Database {
       invariant(migration !== undefined, `no migration to store schema ${v}`);
       db.exec(migration);
     }
+    // After the migrations: a file older than schema 3 has no `kind` column until migration 3.
+    db.exec(READINGS_BY_DEVICE_SQL);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
   return db;

@@ -8,6 +8,10 @@ import { DEVICE_WITH_GIAI, type DeviceRow, deviceFromRow } from "./rows.ts";
  * registered naming `from`, `from` is revoked at the same instant naming `to`. The checks run in the
  * contract's order: `to` must be new (so rotating a key to itself is "already registered"), then `from`
  * must be registered and active. Nothing changes unless both hold.
+ *
+ * The device's GIAI moves to the new key in the same transaction: it names the physical sensor, which
+ * AssociationEvents keep naming after the rotation, so findDeviceByGiai must find the key that signs now
+ * (provenance walks `rotatedFrom` back for the readings of the earlier keys).
  */
 export function rotateDevice(
   db: Database.Database,
@@ -32,6 +36,10 @@ export function rotateDevice(
       );
       db.prepare("UPDATE devices SET revoked_at = ?, rotated_to = ? WHERE address = ?").run(
         rotation.at,
+        rotation.to.address,
+        rotation.from,
+      );
+      db.prepare("UPDATE device_giais SET address = ? WHERE address = ?").run(
         rotation.to.address,
         rotation.from,
       );

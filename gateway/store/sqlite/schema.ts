@@ -1,8 +1,8 @@
 /**
- * SQLite schema, version 4. `user_version` records it; a newer file is refused rather than misread, an older
+ * SQLite schema, version 5. `user_version` records it; a newer file is refused rather than misread, an older
  * one is brought up to date by {@link MIGRATIONS} when it is opened.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * The messages table: readings and events side by side, so batching, anchoring and Merkle proofs treat
@@ -105,8 +105,9 @@ CREATE TABLE IF NOT EXISTS capture_jobs (
 `;
 
 /**
- * Provenance (schema 4): a device's GIAI (how EPCIS AssociationEvents name it), readings by (device, time)
- * for a device's readings over an interval, and temperature profiles per GTIN. Created by SCHEMA_SQL for a
+ * Provenance (schema 4): a device's GIAI (how EPCIS AssociationEvents name it) and temperature profiles per
+ * GTIN (schema 4 also indexed readings by (device, time): schema 5 replaced that index, see
+ * {@link READINGS_BY_DEVICE_SQL}). Created by SCHEMA_SQL for a
  * new file and by migration 4 for an older one; IF NOT EXISTS, so running both is harmless. The GIAI has
  * its own table rather than a column of `devices`: SCHEMA_SQL runs on an older file before its migrations,
  * and an ALTER TABLE ADD COLUMN in a migration would then meet the column a newer CREATE TABLE had made.
@@ -117,9 +118,6 @@ CREATE TABLE IF NOT EXISTS device_giais (
   giai    TEXT PRIMARY KEY,
   address TEXT NOT NULL UNIQUE REFERENCES devices (address)
 ) STRICT;
--- "A device's readings between two times, plus the one before and the one after" seeks here: without it
--- a provenance request scans the device's whole (device, seq) range.
-CREATE INDEX IF NOT EXISTS messages_device_ts ON messages (device, device_ts);
 -- gtin: 14 digits, or 'default' for the profile of every other GTIN.
 CREATE TABLE IF NOT EXISTS temperature_profiles (
   gtin                  TEXT PRIMARY KEY,
@@ -130,6 +128,26 @@ CREATE TABLE IF NOT EXISTS temperature_profiles (
   max_cumulative_ms     INTEGER NOT NULL,
   updated_at            INTEGER NOT NULL
 ) STRICT;
+`;
+
+/** A reading's `prev` (hex) and `m.temp_c` as provenance reads them; the index below stores these values. */
+export const READING_PREV_SQL = "json_extract(payload, '$.prev')";
+export const READING_TEMP_C_SQL = "json_extract(payload, '$.m.temp_c')";
+
+/**
+ * Schema 5: a device's readings in time order with everything a provenance request reads of them, so the
+ * request reads this index alone and never the rows. A sensor's rows lie scattered among every other
+ * device's (a 30-day record of 43,200 readings among millions of rows: about one table page per reading);
+ * its index entries lie together (~150–175 bytes each, under 2,000 pages). bench:provenance at 1 M readings: the
+ * window's SQL went from 220 to 83 ms of CPU. SQLite stores the two expressions' values in
+ * the entries and uses them whenever a query names the same expressions, so the values are decoded once,
+ * at insert, and the insert statement is unchanged. Partial (readings only): events have no seq or prev.
+ * Created after the migrations: a file older than schema 3 has no `kind` column until migration 3.
+ */
+export const READINGS_BY_DEVICE_SQL = `
+CREATE INDEX IF NOT EXISTS messages_device_readings
+  ON messages (device, device_ts, seq, id, ${READING_PREV_SQL}, ${READING_TEMP_C_SQL})
+  WHERE kind = 'reading';
 `;
 
 export const SCHEMA_SQL = `
@@ -209,6 +227,8 @@ DROP TABLE messages;
 ALTER TABLE messages_v3 RENAME TO messages;
 CREATE INDEX IF NOT EXISTS messages_received_at ON messages (received_at);
 ${EVENT_TABLES_SQL}`,
-  // The index on (device, device_ts) is built once over every message: O(rows log rows).
   4: PROVENANCE_SQL,
+  // The covering index that replaces (device, device_ts) is built once over every reading, O(rows log rows),
+  // by READINGS_BY_DEVICE_SQL after this step: 3.8 s of CPU for a file of 1 million readings here.
+  5: "DROP INDEX IF EXISTS messages_device_ts;",
 };

@@ -1,4 +1,10 @@
-export { createCaptureJob, finishCaptureJob, getCaptureJob } from "./captureJobs.ts";
+export {
+  createCaptureJob,
+  eventsRecordedAt,
+  finishCaptureJob,
+  getCaptureJob,
+  listRunningCaptureJobs,
+} from "./captureJobs.ts";
 export { createOrganisation } from "./createOrganisation.ts";
 export { createCredential, findCredential } from "./credentials.ts";
 export { findEvent } from "./findEvent.ts";

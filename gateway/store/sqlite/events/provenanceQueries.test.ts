@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import Database from "better-sqlite3";
 import { deviceIdentityFromPrivateKey, GENESIS_PREV, keccak256, readingToJson, signReading } from "#protocol";
 import { SqliteStore } from "../SqliteStore.ts";
+import { READINGS_WINDOW_SQL } from "./provenanceQueries.ts";
 
 const key = (label: string) =>
   deviceIdentityFromPrivateKey(keccak256(new TextEncoder().encode(`EXAMPLE key provenance store ${label}`)));
@@ -40,7 +41,7 @@ async function storeReadings(store: SqliteStore, id: typeof device, count: numbe
   }
 }
 
-describe("provenance queries of the SQLite store (schema 4)", () => {
+describe("provenance queries of the SQLite store (schemas 4 and 5)", () => {
   it("reads a device's readings in a window with the one before and the one after, each with its batch", async () => {
     const path = tempPath();
     const store = SqliteStore.open(path, { writerThread: false });
@@ -60,22 +61,68 @@ describe("provenance queries of the SQLite store (schema 4)", () => {
     await store.close();
   });
 
-  it("serves readings by (device, time) from an index, never by scanning the device's messages", async () => {
+  it("serves a window of readings from the covering index alone, never reading a row of the table", async () => {
     const path = tempPath();
-    (await SqliteStore.open(path, { writerThread: false })).close();
+    await SqliteStore.open(path, { writerThread: false }).close();
     const db = new Database(path, { readonly: true });
-    const plan = (sql: string) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all("0xabc", 1, 2) as { detail: string }[])
-        .map((p) => p.detail)
-        .join("\n");
-    expect(
-      plan(
-        "SELECT n, seq, id, json_extract(payload, '$.prev') FROM messages WHERE device = ? AND device_ts >= ? AND device_ts <= ? AND kind = 'reading' ORDER BY device_ts",
-      ),
-    ).toMatch(
-      /SEARCH messages USING INDEX messages_device_ts \(device=\? AND device_ts>\? AND device_ts<\?\)/,
+    const params = ["0xabc", 1, 2, 10];
+    const plan = (
+      db.prepare(`EXPLAIN QUERY PLAN ${READINGS_WINDOW_SQL}`).all(...params) as { detail: string }[]
+    )
+      .map((p) => p.detail)
+      .join("\n");
+    expect(plan).toMatch(
+      /SEARCH messages USING INDEX messages_device_readings \(device=\? AND device_ts>\? AND device_ts<\?\)/,
     );
+    // EXPLAIN QUERY PLAN does not say COVERING for an index whose expressions it reads, so look at the
+    // program: every Column it reads comes from the index's cursor, none from the table's.
+    const program = db.prepare(`EXPLAIN ${READINGS_WINDOW_SQL}`).all(...params) as {
+      opcode: string;
+      p1: number;
+      p2: number;
+    }[];
+    const tableRoot = db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'messages'").pluck().get();
+    const tableCursors = program
+      .filter((op) => op.opcode === "OpenRead" && op.p2 === tableRoot)
+      .map((op) => op.p1);
+    const columnReads = program.filter((op) => op.opcode === "Column");
+    expect(columnReads.length).toBe(5); // seq, device_ts, id, prev, temp_c (n is the index entry's rowid)
+    expect(columnReads.filter((op) => tableCursors.includes(op.p1))).toEqual([]);
     db.close();
+  });
+
+  it("migrates a schema-4 file: the (device, time) index is replaced by the covering one, answers unchanged", async () => {
+    const path = tempPath();
+    const store = SqliteStore.open(path, { writerThread: false });
+    await storeReadings(store, device, 10);
+    await storeReadings(store, other, 10);
+    await store.sealBatch({ root: `0x${"11".repeat(32)}`, sealedAt: 1, lastN: 4, size: 4 });
+    const expected = await store.readingsAround(device.address, 3_500, 6_000);
+    await store.close();
+    // Back to schema 4 as the build of 2026-12-04 left it: (device, device_ts) and no covering index.
+    const db = new Database(path);
+    db.exec(
+      "DROP INDEX messages_device_readings; CREATE INDEX messages_device_ts ON messages (device, device_ts);",
+    );
+    db.pragma("user_version = 4");
+    db.close();
+    const migrated = SqliteStore.open(path, { writerThread: false });
+    expect(await migrated.readingsAround(device.address, 3_500, 6_000)).toEqual(expected);
+    await migrated.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma("user_version", { simple: true })).toBe(5);
+    expect(
+      check
+        .prepare(
+          "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'messages' ORDER BY name",
+        )
+        .pluck()
+        .all(),
+    ).toEqual(expect.arrayContaining(["messages_device_readings"]));
+    expect(
+      check.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'messages_device_ts'").pluck().get(),
+    ).toBe(0);
+    check.close();
   });
 
   it("migrates a schema-3 file: devices keep their records and can be given a GIAI, once, one device per GIAI", async () => {
@@ -96,7 +143,7 @@ describe("provenance queries of the SQLite store (schema 4)", () => {
     await store.close();
     // Back to schema 3 as an older build left it: no GIAI table, no index, no profiles.
     const db = new Database(path);
-    db.exec("DROP TABLE device_giais; DROP INDEX messages_device_ts; DROP TABLE temperature_profiles;");
+    db.exec("DROP TABLE device_giais; DROP INDEX messages_device_readings; DROP TABLE temperature_profiles;");
     db.pragma("user_version = 3");
     db.close();
     const migrated = SqliteStore.open(path, { writerThread: false });

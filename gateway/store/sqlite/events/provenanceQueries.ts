@@ -8,6 +8,7 @@ import type {
   WindowReading,
 } from "../../eventTypes.ts";
 import type { AnchorRecord } from "../../types.ts";
+import { READING_PREV_SQL, READING_TEMP_C_SQL } from "../schema.ts";
 
 type EventRow = {
   n: number;
@@ -69,10 +70,19 @@ export function eventsNaming(db: Database.Database, epcs: readonly string[]): Pr
 /** Most readings of one device in one window: 40 days at one a minute. */
 export const MAX_WINDOW_READINGS = 60_000;
 
+// Exactly the columns and expressions of the messages_device_readings index (schema 5): the queries below
+// then read the index alone, never a row (provenanceQueries.test.ts pins it).
+const READING_COLUMNS = `n, seq, device_ts, id, ${READING_PREV_SQL}, ${READING_TEMP_C_SQL}`;
+/** A device's readings with from <= ts <= to, in time order: (device, from, to, limit). */
+export const READINGS_WINDOW_SQL = `SELECT ${READING_COLUMNS} FROM messages WHERE device = ? AND device_ts >= ? AND device_ts <= ? AND kind = 'reading' ORDER BY device_ts LIMIT ?`;
+const READING_BEFORE_SQL = `SELECT ${READING_COLUMNS} FROM messages WHERE device = ? AND device_ts < ? AND kind = 'reading' ORDER BY device_ts DESC LIMIT 1`;
+const READING_AFTER_SQL = `SELECT ${READING_COLUMNS} FROM messages WHERE device = ? AND device_ts > ? AND kind = 'reading' ORDER BY device_ts LIMIT 1`;
+
 /**
  * One device's readings with `from <= ts <= to`, plus the last one before `from` and the first one after
- * `to` (so a completeness check can see the edges), in time order. Each query seeks the
- * `messages_device_ts` index (device, device_ts); prev and temp_c are read from the payload by SQLite.
+ * `to` (so a completeness check can see the edges), in time order. Each query reads one range of the
+ * covering `messages_device_readings` index (device, device_ts, …): prev and temp_c were extracted from
+ * the payload when the reading was stored.
  */
 export function readingsAround(
   db: Database.Database,
@@ -80,25 +90,12 @@ export function readingsAround(
   from: number,
   to: number,
 ): DeviceReadingWindow {
-  const columns = `n, seq, device_ts, id, json_extract(payload, '$.prev'), json_extract(payload, '$.m.temp_c')`;
-  const before = db
-    .prepare(
-      `SELECT ${columns} FROM messages WHERE device = ? AND device_ts < ? AND kind = 'reading' ORDER BY device_ts DESC LIMIT 1`,
-    )
-    .raw()
-    .get(device, from) as RawReading | undefined;
+  const before = db.prepare(READING_BEFORE_SQL).raw().get(device, from) as RawReading | undefined;
   const within = db
-    .prepare(
-      `SELECT ${columns} FROM messages WHERE device = ? AND device_ts >= ? AND device_ts <= ? AND kind = 'reading' ORDER BY device_ts LIMIT ?`,
-    )
+    .prepare(READINGS_WINDOW_SQL)
     .raw()
     .all(device, from, to, MAX_WINDOW_READINGS + 1) as RawReading[];
-  const after = db
-    .prepare(
-      `SELECT ${columns} FROM messages WHERE device = ? AND device_ts > ? AND kind = 'reading' ORDER BY device_ts LIMIT 1`,
-    )
-    .raw()
-    .get(device, to) as RawReading | undefined;
+  const after = db.prepare(READING_AFTER_SQL).raw().get(device, to) as RawReading | undefined;
   const truncated = within.length > MAX_WINDOW_READINGS;
   if (truncated) within.length = MAX_WINDOW_READINGS;
   const all = [...(before ? [before] : []), ...within, ...(after ? [after] : [])];
