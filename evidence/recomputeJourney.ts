@@ -129,6 +129,8 @@ export function recomputeJourney(
       watch: { device: s.giai ?? "", unit: s.unit, from: s.from, to: s.to, via: s.via },
       giai: s.giai,
       device: undefined,
+      // One key per sensor stretch: a package names the key that signed (see docs/evidence.md, rotation).
+      keys: device === null ? [] : [{ address: device as Hex, from: s.from, to: s.to }],
       from: s.from,
       to: s.to,
       readings: w.within.map(row),

@@ -40,7 +40,7 @@ export function getItemEvidence(
   route: ItemRoute,
 ): RequestHandler {
   return async (req, res) => {
-    const access = callerAccess(req, deps.adminToken);
+    const { access, viewer } = await callerAccess(req, deps);
     const { gtin, serial, lot, sscc } = req.params;
     // Express has decoded the path: encoded again, each value reads back as itself.
     const path =
@@ -55,6 +55,7 @@ export function getItemEvidence(
       store: deps.store,
       targets: deps.anchorTargets(),
       access,
+      viewer,
       now: Date.now(),
       maxSilenceMs,
       ...(deps.defaultTemperatureProfile ? { defaultProfile: deps.defaultTemperatureProfile } : {}),
