@@ -130,11 +130,16 @@ export class Gateway {
 
   /**
    * Resolves when devices can reach the broker now: embedded, a TCP connection to our own MQTT listener is
-   * accepted (and closed before sending anything); external, the consumer has a live session.
+   * accepted (and closed before sending anything); external, the consumer has a live session; rabbitmq,
+   * the AMQP session consumes.
    */
   async probeBroker(): Promise<void> {
     if (this.consumer) {
       if (!this.consumer.connected()) throw new Error("not connected to the external broker");
+      return;
+    }
+    if (this.rabbit) {
+      if (!this.rabbit.connected()) throw new Error("no AMQP session with a RabbitMQ node");
       return;
     }
     if (!this.listeners || this.draining) throw new Error("the MQTT listener is not accepting connections");
