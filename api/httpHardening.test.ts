@@ -137,6 +137,19 @@ describe("per-client rate limits", () => {
   });
 });
 
+describe("rate limits and the resolver", () => {
+  it("limits the resolver's item paths under its configured path prefix", async () => {
+    const url = await api({
+      rateLimits: { windowMs: 60_000, public: 1, capture: 1 },
+      resolver: { pathPrefix: "/id" },
+    });
+    const agent = client("127.0.0.1");
+    const item = `${url}/id/01/09506000134352/21/EXAMPLE-1`;
+    expect((await send(agent, item)).status).not.toBe(429);
+    expect((await send(agent, item)).status).toBe(429);
+  });
+});
+
 describe("request size", () => {
   it("refuses a body on a public read with 413 before reading it, declared or chunked", async () => {
     const url = await api();

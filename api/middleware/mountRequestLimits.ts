@@ -57,10 +57,7 @@ export function mountRequestLimits(
   app.use("/api/v1", limitBody(API_BODY_BYTES));
   if (!limits) return;
   if (limits.public > 0)
-    app.use(
-      [...PUBLIC_PATHS],
-      rateLimit({ name: "public", limit: limits.public, windowMs: limits.windowMs }),
-    );
+    app.use(open, rateLimit({ name: "public", limit: limits.public, windowMs: limits.windowMs }));
   if (limits.capture === 0) return;
   const capture = rateLimit({ name: "capture", limit: limits.capture, windowMs: limits.windowMs });
   const postOnly: RequestHandler = (req, res, next) =>
