@@ -10,6 +10,7 @@ import {
   requireJsonBody,
   securityHeaders,
 } from "./middleware/index.ts";
+import { mountProductPage, PAGE_ASSET_BASE } from "./page/index.ts";
 import { epcisRouter } from "./routes/epcis/index.ts";
 import { mountEvidence } from "./routes/evidence/index.ts";
 import { getEventProof } from "./routes/getEventProof.ts";
@@ -40,6 +41,7 @@ import {
 } from "./routes/organisations/index.ts";
 import { getProvenance, getTemperatureProfile, putTemperatureProfile } from "./routes/provenance/index.ts";
 import { mountResolver as mountResolverRoutes } from "./routes/resolver/index.ts";
+import { postSensorSummaries } from "./routes/units/index.ts";
 import { BatchTreeCache } from "./services/batchTreeCache.ts";
 import type { ReadinessCheck } from "./services/checkReadiness.ts";
 import { type ApiDeps, type ApiLogger, silentLogger } from "./types.ts";
@@ -59,7 +61,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   if (deps.trustProxy !== undefined) app.set("trust proxy", deps.trustProxy);
-  app.use(securityHeaders());
+  app.use(securityHeaders({ noDefaultCspUnder: [PAGE_ASSET_BASE] }));
   app.use(accessLog(logger));
   // Probes come before the limits: a load balancer polling /readyz is never rate limited.
   app.get("/healthz", getHealthz());
@@ -132,6 +134,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(API_PREFIX, api);
   app.use("/epcis", epcisRouter(deps, logger));
   if (deps.metrics) app.get("/metrics", deps.metrics);
+  mountProductPage(app, deps, API_PREFIX);
   mountResolver(app, deps);
 
   app.use(notFound);
@@ -197,7 +200,7 @@ function mountTraceability(api: express.Router, deps: ApiDeps, logger: ApiLogger
     .all(methodNotAllowed(["GET", "HEAD"]));
 }
 
-/** Provenance (open) and temperature profiles (admin writes), under the v1 prefix. */
+/** Provenance (open), temperature profiles and sensor summaries (admin writes), under the v1 prefix. */
 function mountProvenance(api: express.Router, deps: ApiDeps, logger: ApiLogger): void {
   api
     .route("/provenance")
@@ -217,4 +220,8 @@ function mountProvenance(api: express.Router, deps: ApiDeps, logger: ApiLogger):
     )
     .get(getTemperatureProfile(deps))
     .all(methodNotAllowed(["GET", "HEAD", "PUT"]));
+  api
+    .route("/units/:unit/sensor-summaries")
+    .post(requireAdminToken(deps.adminToken), postSensorSummaries(deps, logger))
+    .all(methodNotAllowed(["POST"]));
 }

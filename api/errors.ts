@@ -24,6 +24,8 @@ export const ApiErrorCode = {
   ReadingNotFound: "READING_NOT_FOUND",
   /** The standalone verifier (npm run build:verifier) is not built on this server. */
   VerifierNotBuilt: "VERIFIER_NOT_BUILT",
+  /** The product page's browser code (npm run build:page) is not built on this server. */
+  PageNotBuilt: "PAGE_NOT_BUILT",
   /** Revoking or rotating a device key that is already revoked (or rotated). */
   DeviceRevoked: "DEVICE_REVOKED",
   /** Rotating to a key that is already registered (the same key included). */
@@ -54,6 +56,10 @@ export const ApiErrorCode = {
   InvalidGtin: "INVALID_GTIN",
   /** No event names the item (nor does any unit that held it). */
   ItemNotFound: "ITEM_NOT_FOUND",
+  /** No event names the logistic unit whose sensors are to be summarised. */
+  UnitNotFound: "UNIT_NOT_FOUND",
+  /** This server has no attester key, so it cannot sign the events it would capture itself (501). */
+  NoAttester: "NO_ATTESTER",
   /** The request line is longer than the server reads (414; answered before routing). */
   UriTooLong: "URI_TOO_LONG",
   /** The request line and headers are larger than the server reads (431; answered before routing). */

@@ -33,6 +33,11 @@ export type ApiDeps = {
    * /profiles/default); DEFAULT_TEMPERATURE_PROFILE (2–8 °C, 30 min at once, 60 min in all) when absent.
    */
   defaultTemperatureProfile?: TemperatureProfile;
+  /**
+   * GS1 Company Prefixes this repository knows (config api.gs1CompanyPrefixes): the query answers a Digital
+   * Link as an EPC URN (GS1-EPC-Format: Always_EPC_URN) only when one of them starts its key. None by default.
+   */
+  gs1CompanyPrefixes?: readonly string[];
   /** A sensor's readings further apart than this leave the time between unwatched (default 5 min). */
   provenanceMaxSilenceMs?: number;
   /**
@@ -54,6 +59,8 @@ export type ApiDeps = {
   rateLimits?: RateLimits;
   /** What `GET /readyz` probes; the store alone when absent. */
   readinessChecks?: () => readonly ReadinessCheck[];
+  /** The product page: the chain RPC endpoints it reads anchors from, and where its built assets are. */
+  productPage?: { rpcEndpoints?: readonly string[]; assetsDir?: string };
   /** Serves `GET /metrics` (Prometheus text format) when given, e.g. `metricsHandler(gateway.metrics)`. */
   metrics?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 };

@@ -87,6 +87,7 @@ describe("loading the configuration", () => {
         maxSingleExcursionMs: 0,
         maxCumulativeExcursionMs: 0,
       }),
+      SEALTRAIL_GS1_COMPANY_PREFIXES: JSON.stringify(["0614141", "9521234"]),
       SEALTRAIL_PUBLIC_BASE_URL: "https://trace.example.com",
       SEALTRAIL_RESOLVER_PATH_PREFIX: "/id",
       SEALTRAIL_RABBITMQ_URLS: JSON.stringify(["amqp://gateway:secret@rabbit-1:5672"]),
@@ -191,6 +192,21 @@ describe("loading the configuration", () => {
     );
     expect(refusal({ env: profile({ maxCumulativeExcursionMs: 1.5 }) }).message).toMatch(where);
     expect(refusal({ env: profile({ unit: "F" }) }).message).toMatch(/unit/);
+  });
+
+  it("takes GS1 Company Prefixes of 6 to 12 digits, none the start of another (else the split of a key would be ambiguous)", () => {
+    const prefixes = (list: unknown) => ({ SEALTRAIL_GS1_COMPANY_PREFIXES: JSON.stringify(list) });
+    expect(loadConfig({ env: {} }).config.api.gs1CompanyPrefixes).toEqual([]);
+    expect(loadConfig({ env: {}, profile: "demo" }).config.api.gs1CompanyPrefixes).toEqual(["4012345"]);
+    expect(loadConfig({ env: prefixes(["4012345", "061414112"]) }).config.api.gs1CompanyPrefixes).toEqual([
+      "4012345",
+      "061414112",
+    ]);
+    expect(refusal({ env: prefixes(["4012345", "40123456"]) }).message).toMatch(
+      /4012345 is the start of 40123456/,
+    );
+    expect(refusal({ env: prefixes(["40123"]) }).message).toMatch(/6 to 12 digits/);
+    expect(refusal({ env: prefixes(["4012345A"]) }).message).toMatch(/6 to 12 digits/);
   });
 
   it("in the demo, SEALTRAIL_HOST binds MQTT and the API unless their own host is set", () => {

@@ -23,7 +23,7 @@ export const PUBLIC_PATHS = [
   ...RESOLVER_KEY_PATHS,
   "/api/v1/provenance",
   "/api/v1/evidence",
-  "/assets",
+  "/page/assets",
   "/.well-known/gs1resolver",
 ] as const;
 

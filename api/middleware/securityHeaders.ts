@@ -17,16 +17,23 @@ export const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'";
  * Cross-Origin-Resource-Policy is `cross-origin`, not helmet's `same-origin`: everything served is public and
  * meant to be used from elsewhere (a QR code image on a shop page, a proof bundle fetched by an auditor's
  * page); the CSP, not CORP, is what keeps our own documents safe.
- * @example app.use(securityHeaders())
+ *
+ * `noDefaultCspUnder`: path prefixes whose answers get no default CSP, for the product page's assets. A
+ * dedicated Web Worker runs under the CSP of its own script's response, and the page's worker reads chain
+ * RPC endpoints the user may choose on the page: `default-src 'none'` there would forbid every one of
+ * them. The page's document carries its own policy, which decides which scripts and workers load at all.
+ * @example app.use(securityHeaders({ noDefaultCspUnder: ["/page/assets/"] }))
  */
-export function securityHeaders(): RequestHandler {
+export function securityHeaders(options: { noDefaultCspUnder?: readonly string[] } = {}): RequestHandler {
+  const exempt = options.noDefaultCspUnder ?? [];
   const headers = helmet({
     contentSecurityPolicy: false,
     crossOriginResourcePolicy: { policy: "cross-origin" },
     referrerPolicy: { policy: "no-referrer" },
   });
   return (req, res, next) => {
-    res.setHeader("Content-Security-Policy", DEFAULT_CSP);
+    if (!exempt.some((prefix) => req.path.startsWith(prefix)))
+      res.setHeader("Content-Security-Policy", DEFAULT_CSP);
     res.setHeader("Cache-Control", "no-store");
     headers(req, res, next);
   };

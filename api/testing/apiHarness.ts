@@ -72,6 +72,7 @@ export async function startTestApi(
     targets?: AnchorTarget[];
     ready?: boolean;
     attester?: DeviceIdentity;
+    gs1CompanyPrefixes?: string[];
     resolver?: ApiDeps["resolver"];
   } = {},
 ): Promise<TestApi> {
@@ -97,6 +98,7 @@ export async function startTestApi(
     logger,
     metrics: metricsHandler(new GatewayMetrics()),
     ...(options.attester ? { attester: options.attester } : {}),
+    ...(options.gs1CompanyPrefixes ? { gs1CompanyPrefixes: options.gs1CompanyPrefixes } : {}),
     ...(options.resolver ? { resolver: options.resolver } : {}),
     port: 0,
   });

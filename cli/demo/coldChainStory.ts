@@ -48,7 +48,7 @@ export type ColdChainStory = {
  * operator's attester key signs each event): Demo Pharma commissions six serialised products and packs two
  * on each of three pallets (SSCC); Demo Reefer Lines attaches reefer-N's sensor (its GIAI) to pallet N and
  * ships; shortly before the fleet's run ends, Demo Distribution receives the pallets, the sensors come off
- * and the products are unpacked. reefer-2's compressor failure puts its pallet's products out of range.
+ * (each pallet's sensor interval summed up as a sensor_reporting event) and the products are unpacked. reefer-2's compressor failure puts its pallet's products out of range.
  * Each run has its own serials and pallets, so a second run on the same data dir is a new journey.
  * @example const story = await startColdChainStory({ apiUrl, adminToken, devices: fleet.devices, endsAt })
  */
@@ -155,6 +155,7 @@ export async function startColdChainStory(o: {
               ),
             ),
           )
+          .then(() => summariseSensors(call, pallets))
           .then(() =>
             capture(
               "demo-distribution",
@@ -205,6 +206,17 @@ async function fail(res: Response, what: string): Promise<never> {
     CliErrorCode.DemoStoryFailed,
     `${what}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`,
   );
+}
+
+/**
+ * Has the API sum up each pallet's sensor interval, now closed, as an EPCIS sensor_reporting event (min,
+ * max, mean, ALARM_CONDITION on reefer-2's pallet), captured for the carrier that attached the sensor.
+ */
+async function summariseSensors(call: Call, pallets: readonly string[]): Promise<void> {
+  for (const pallet of pallets) {
+    const res = await call("POST", `/api/v1/units/${encodeURIComponent(pallet)}/sensor-summaries`);
+    if (res.status !== 201 && res.status !== 200) await fail(res, `summarise the sensors of ${pallet}`);
+  }
 }
 
 /** Captures events for an organisation (public) and waits for the capture job: all or nothing. */

@@ -80,7 +80,11 @@ export async function startDemoFleet(
       endsAt: fleet.startedAt + fleet.durationMs,
     });
     story.finished.then(
-      () => logger.info({ component: "story" }, "journey ended: received, sensors removed, unpacked"),
+      () =>
+        logger.info(
+          { component: "story" },
+          "journey ended: received, sensors removed and summarised, unpacked",
+        ),
       (err: unknown) => logger.error({ component: "story", err: String(err) }, "journey end not captured"),
     );
   }

@@ -180,6 +180,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       isReady: () => true,
       finalityDepth: config.anchoring.finalityDepth,
       defaultTemperatureProfile: config.api.defaultTemperatureProfile,
+      gs1CompanyPrefixes: config.api.gs1CompanyPrefixes,
+      // The product page reads anchors from the demo's own chain (a browser on this machine reaches it).
+      productPage: { rpcEndpoints: [chain.rpcUrl] },
       metrics: metricsHandler(gateway.metrics),
       logger,
       host: config.api.host,

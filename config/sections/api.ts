@@ -24,6 +24,23 @@ export const temperatureProfileSchema = z
     path: ["maxSingleExcursionMs"],
   });
 
+/**
+ * GS1 Company Prefixes: 6 to 12 digits each, at most 10,000, none the start of another — GS1 allocates
+ * them so, which is what lets a key's digits name exactly one prefix (and so where its EPC URN splits).
+ */
+export const companyPrefixesSchema = z
+  .array(z.string().regex(/^[0-9]{6,12}$/, "a GS1 Company Prefix is 6 to 12 digits"))
+  .max(10_000)
+  .superRefine((prefixes, ctx) => {
+    const sorted = [...new Set(prefixes)].sort();
+    for (let i = 1; i < sorted.length; i++)
+      if (sorted[i]!.startsWith(sorted[i - 1]!))
+        ctx.addIssue({
+          code: "custom",
+          message: `${sorted[i - 1]} is the start of ${sorted[i]}: GS1 Company Prefixes never overlap`,
+        });
+  });
+
 /** The HTTP API and scan page. */
 export const apiSection = z.strictObject({
   host: setting(
@@ -74,6 +91,11 @@ export const apiSection = z.strictObject({
     }),
     "Cold-chain profile of every GTIN without its own while none is stored with PUT /profiles/default: JSON {name, minC, maxC (°C, min below max), maxSingleExcursionMs, maxCumulativeExcursionMs (whole ms up to a week, single at most cumulative)}",
     { env: "SEALTRAIL_DEFAULT_TEMPERATURE_PROFILE", format: "json" },
+  ),
+  gs1CompanyPrefixes: setting(
+    companyPrefixesSchema.default([]),
+    "GS1 Company Prefixes this repository knows (JSON list of 6–12-digit strings, none the start of another): an identifier captured as a GS1 Digital Link is answered as an EPC URN (GS1-EPC-Format: Always_EPC_URN) only when its key starts with one of them, since the URN splits the key where the prefix ends; the demo knows GS1's example prefix 4012345",
+    { env: "SEALTRAIL_GS1_COMPANY_PREFIXES", format: "json", demo: ["4012345"] },
   ),
   publicBaseUrl: setting(
     z

@@ -183,11 +183,11 @@ describe("the demo (what `bin/dev demo` runs), started and stopped as from a ter
     expect(compliant).toBeDefined();
     expect(excursion).toBeDefined();
     type Provenance = {
-      events: { bizStep?: string }[];
+      events: { bizStep?: string; event?: { sensorElementList?: unknown } }[];
       devices: { giai: string; complete: boolean; readings: { count: number } }[];
       coldChain: { verdict: string };
     };
-    // The journey ends (received, sensors off, unpacked) 5 s before the fleet's 180 s run does.
+    // The journey ends (received, sensors off and summarised, unpacked) 5 s before the fleet's 180 s run does.
     const deadline = Date.now() + 240_000;
     let last: Provenance | undefined;
     while (Date.now() < deadline) {
@@ -202,11 +202,18 @@ describe("the demo (what `bin/dev demo` runs), started and stopped as from a ter
       "shipping",
       "receiving",
       "removing",
+      "sensor_reporting",
       "unpacking",
     ]);
     expect(last?.devices).toEqual([expect.objectContaining({ giai: "4012345REEFER2", complete: true })]);
     expect(last?.coldChain.verdict).toBe("excursion");
+    // The sensor's interval summed up in EPCIS once the sensor came off (reefer-1's door opening may
+    // raise an alarm too: the summary flags any reading out of range, the verdict weighs the tolerances).
+    const summary = (p: Provenance | undefined) =>
+      JSON.stringify(p?.events.find((e) => e.bizStep === "sensor_reporting")?.event ?? null);
+    expect(summary(last)).toContain('"exception":"ALARM_CONDITION"');
     const good = await getJson<Provenance>(compliant!);
+    expect(summary(good)).toContain('"type":"Temperature"');
     expect(good.devices).toEqual([expect.objectContaining({ giai: "4012345REEFER1", complete: true })]);
     expect(good.devices[0]!.readings.count).toBeGreaterThan(100);
     expect(good.coldChain.verdict).toBe("compliant");

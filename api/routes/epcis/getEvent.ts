@@ -20,7 +20,7 @@ const MAX_SAME_ID = 100;
  * existence is not revealed (its anchored hash is public through the product page, never its content).
  * @example epcis.get("/events/:eventID", getEvent(deps))
  */
-export function getEvent(deps: Pick<ApiDeps, "store" | "adminToken">): RequestHandler {
+export function getEvent(deps: Pick<ApiDeps, "store" | "adminToken" | "gs1CompanyPrefixes">): RequestHandler {
   return async (req, res) => {
     res.set(EPCIS_VERSION_HEADERS);
     const format = requestedEpcFormat(req);
@@ -45,6 +45,11 @@ export function getEvent(deps: Pick<ApiDeps, "store" | "adminToken">): RequestHa
     res
       .status(200)
       .type("application/ld+json")
-      .send(JSON.stringify({ "@context": [EPCIS_CONTEXT], ...eventToEpcisJson(event, format) }));
+      .send(
+        JSON.stringify({
+          "@context": [EPCIS_CONTEXT],
+          ...eventToEpcisJson(event, format, deps.gs1CompanyPrefixes),
+        }),
+      );
   };
 }

@@ -9,7 +9,9 @@ import type { ApiDeps } from "../../types.ts";
  * URL-encoded as one path segment. The other query parameters narrow it as on `/events`.
  * @example epcis.get("/epcs/:epc/events", listEpcEvents(deps))
  */
-export function listEpcEvents(deps: Pick<ApiDeps, "store" | "adminToken">): RequestHandler {
+export function listEpcEvents(
+  deps: Pick<ApiDeps, "store" | "adminToken" | "gs1CompanyPrefixes">,
+): RequestHandler {
   return async (req, res) => {
     const epc = String(req.params.epc);
     const canonical = canonicalIdentifier(epc) ?? epc;

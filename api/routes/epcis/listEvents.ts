@@ -7,7 +7,9 @@ import type { ApiDeps } from "../../types.ts";
  * EPCISQueryDocument of the events the caller may see, paged by `perPage` and `nextPageToken`.
  * @example epcis.get("/events", listEvents(deps))
  */
-export function listEvents(deps: Pick<ApiDeps, "store" | "adminToken">): RequestHandler {
+export function listEvents(
+  deps: Pick<ApiDeps, "store" | "adminToken" | "gs1CompanyPrefixes">,
+): RequestHandler {
   return async (req, res) => {
     await runEventQuery(req, res, deps, { scope: "events" });
   };

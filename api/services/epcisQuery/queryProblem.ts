@@ -6,8 +6,10 @@ export const EpcisQueryCode = {
   QueryParameter: "EPCIS_QUERY_PARAMETER",
   /** A nextPageToken this server did not issue, or issued for another query. */
   InvalidPageToken: "EPCIS_INVALID_PAGE_TOKEN",
-  /** A GS1-EPC-Format header that is none of the three values. */
+  /** A GS1-EPC-Format header that is none of the four values. */
   InvalidEpcFormat: "EPCIS_INVALID_EPC_FORMAT",
+  /** Always_EPC_URN asked for an answer holding a Digital Link without known company prefix (406). */
+  EpcFormatNotAcceptable: "EPCIS_EPC_FORMAT_NOT_ACCEPTABLE",
   /** No such event, or none this caller may see (the two are not told apart). */
   EventNotFound: "EPCIS_EVENT_NOT_FOUND",
 } as const;

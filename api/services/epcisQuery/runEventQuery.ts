@@ -21,7 +21,7 @@ export const EPCIS_VERSION_HEADERS = { "GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Ve
 export async function runEventQuery(
   req: Request,
   res: Response,
-  deps: Pick<ApiDeps, "store" | "adminToken">,
+  deps: Pick<ApiDeps, "store" | "adminToken" | "gs1CompanyPrefixes">,
   options: { scope: string; extra?: Pick<EventQuery, "epcs"> },
 ): Promise<void> {
   res.set(EPCIS_VERSION_HEADERS);
@@ -38,6 +38,8 @@ export async function runEventQuery(
     limit: parsed.perPage,
     ...(after ? { after } : {}),
   });
+  // Formatted before any header of the answer is set: a 406 must not carry a Link to a next page.
+  const eventList = events.map((e) => eventToEpcisJson(e, format, deps.gs1CompanyPrefixes));
   const last = events.at(-1);
   if (more && last) {
     const url = new URL(req.originalUrl, "http://localhost");
@@ -50,12 +52,5 @@ export async function runEventQuery(
   res
     .status(200)
     .type("application/ld+json")
-    .send(
-      JSON.stringify(
-        queryDocument(
-          events.map((e) => eventToEpcisJson(e, format)),
-          new Date(),
-        ),
-      ),
-    );
+    .send(JSON.stringify(queryDocument(eventList, new Date())));
 }

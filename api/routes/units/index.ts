@@ -1,0 +1,1 @@
+export { postSensorSummaries } from "./postSensorSummaries.ts";
