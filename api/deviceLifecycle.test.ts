@@ -30,7 +30,15 @@ describe("revoking and rotating device keys (admin)", () => {
       const body = await res.json();
       expect(body).toMatchObject({ address: device.address, status: "revoked", rotatedTo: null });
       expect(body.revokedAt).toBeGreaterThanOrEqual(before);
-      expect(await get(device.address)).toEqual(body);
+      // GET adds the key's registry state: the revocation waits for the registrar, behind the registration.
+      expect(await get(device.address)).toEqual({
+        ...body,
+        onChain: {
+          status: "pending",
+          registration: expect.objectContaining({ state: "pending" }),
+          revocation: expect.objectContaining({ state: "pending", requestedAt: body.revokedAt }),
+        },
+      });
       // The gateway's view (what authenticate and ingest read) follows at once.
       expect(t.registry.get(device.address)?.revokedAt).toBe(body.revokedAt);
 
@@ -85,8 +93,16 @@ describe("revoking and rotating device keys (admin)", () => {
         revokedAt: null,
       });
       expect(registered.registeredAt).toBe(revoked.revokedAt);
-      expect(await get(old.address)).toEqual(revoked);
-      expect(await get(next.address)).toEqual(registered);
+      // The rotation is one registry operation: the old key's revocation and the new key's registration.
+      const rotation = expect.objectContaining({ state: "pending", requestedAt: revoked.revokedAt });
+      expect(await get(old.address)).toEqual({
+        ...revoked,
+        onChain: { status: "pending", registration: expect.any(Object), revocation: rotation },
+      });
+      expect(await get(next.address)).toEqual({
+        ...registered,
+        onChain: { status: "pending", registration: rotation, revocation: null },
+      });
       expect(t.registry.get(old.address)?.revokedAt).toBe(revoked.revokedAt);
       expect(t.registry.get(next.address)?.revokedAt).toBeNull();
     });

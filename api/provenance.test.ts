@@ -8,6 +8,7 @@ import {
   readingToJson,
   signReading,
 } from "#protocol";
+import { GZIP_MIN_BYTES } from "./routes/provenance/sendLargeJson.ts";
 import {
   EXAMPLE_ADMIN_TOKEN,
   EXAMPLE_TARGET,
@@ -40,7 +41,11 @@ type Provenance = {
     device: string | null;
     complete: boolean;
     gaps: { reason: string }[];
-    readings: { count: number; columns: string[]; rows: [number, number, string, number | null][] };
+    readings: {
+      count: number;
+      columns: string[];
+      rows: ([number, number, number | null] | [number, number, number | null, string])[];
+    };
     before: unknown;
     after: unknown;
   }[];
@@ -211,7 +216,7 @@ afterAll(async () => {
 describe("GET /api/v1/provenance", () => {
   it("gives a product kept at 5 °C on a sensor-watched pallet compliant, with its events, units, sensor and readings", async () => {
     const p = await provenance(product(1));
-    expect(p.format).toBe("sealtrail-provenance-v1");
+    expect(p.format).toBe("sealtrail-provenance-v2");
     expect(p.coldChain.verdict).toBe("compliant");
     expect(p.units).toEqual([
       { unit: canonicalIdentifier(pallet(1)), from: T0 + 10 * MIN, to: T0 + 210 * MIN, via: [] },
@@ -224,13 +229,63 @@ describe("GET /api/v1/provenance", () => {
       complete: true,
       gaps: [],
     });
-    // Minutes 20 to 200 inclusive, plus the edges before and after, compactly as rows.
+    // Minutes 20 to 200 inclusive, plus the edges before and after, compactly as rows (ids on request).
     expect(watch!.readings.count).toBe(181);
-    expect(watch!.readings.columns).toEqual(["ts", "tempC", "messageId", "batch"]);
-    expect(watch!.readings.rows[0]).toEqual([T0 + 20 * MIN, 5, expect.stringMatching(/^0x[0-9a-f]{64}$/), 1]);
-    expect(watch!.before).toEqual([T0 + 19 * MIN, 5, expect.any(String), 1]);
-    expect(watch!.after).not.toBeNull();
+    expect(watch!.readings.columns).toEqual(["ts", "tempC", "batch"]);
+    expect(watch!.readings.rows[0]).toEqual([T0 + 20 * MIN, 5, 1]);
+    expect(watch!.readings.rows.map((r) => r[0])).toEqual(
+      Array.from({ length: 181 }, (_, i) => T0 + (20 + i) * MIN),
+    );
+    expect(watch!.before).toEqual([T0 + 19 * MIN, 5, 1]);
+    expect(watch!.after).toEqual([T0 + 201 * MIN, 5, 1]);
     expect(p.batches).toEqual({ "1": "included" });
+  });
+
+  it("gives each reading row its message id with ?readingIds=1: the ids of the stored readings, in time order", async () => {
+    const res = await t.fetch(`${t.base}/provenance?item=${encodeURIComponent(product(1))}&readingIds=1`);
+    expect(res.status).toBe(200);
+    const [watch] = ((await res.json()) as Provenance).devices;
+    expect(watch!.readings.columns).toEqual(["ts", "tempC", "batch", "messageId"]);
+    const page = await t.fetch(`${t.base}/devices/${reefers[0]!.address}/readings?limit=1000`);
+    const stored = ((await page.json()) as { readings: { messageId: string; seq: number }[] }).readings;
+    const idOfSeq = new Map(stored.map((r) => [r.seq, r.messageId]));
+    // Reefer 1 reported from minute 15 (seq 1): minute m is seq m - 14.
+    expect(watch!.readings.rows.map((r) => r[3])).toEqual(
+      Array.from({ length: 181 }, (_, i) => idOfSeq.get(20 + i - 14)),
+    );
+    expect(watch!.before).toEqual([T0 + 19 * MIN, 5, 1, idOfSeq.get(5)]);
+    expect(watch!.after).toEqual([T0 + 201 * MIN, 5, 1, idOfSeq.get(187)]);
+  });
+
+  it("refuses a readingIds other than 0 or 1 (400 INVALID_QUERY), and sends no ETag for a document that is new each time", async () => {
+    const item = encodeURIComponent(product(1));
+    const bad = await t.fetch(`${t.base}/provenance?item=${item}&readingIds=yes`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("INVALID_QUERY");
+    const off = await t.fetch(`${t.base}/provenance?item=${item}&readingIds=0`, {
+      headers: { "Accept-Encoding": "identity" },
+    });
+    expect(off.status).toBe(200);
+    expect(off.headers.get("etag")).toBeNull();
+    expect(off.headers.get("content-encoding")).toBeNull();
+    expect(off.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const body = await off.text();
+    expect(Number(off.headers.get("content-length"))).toBe(Buffer.byteLength(body));
+    expect((JSON.parse(body) as Provenance).devices[0]!.readings.columns).toEqual(["ts", "tempC", "batch"]);
+  });
+
+  it("gzips a large answer for a client that accepts it, to the same document", async () => {
+    const url = `${t.base}/provenance?item=${encodeURIComponent(product(1))}&readingIds=1`;
+    const plain = await t.fetch(url, { headers: { "Accept-Encoding": "identity" } });
+    const plainBody = await plain.text();
+    expect(Buffer.byteLength(plainBody)).toBeGreaterThanOrEqual(GZIP_MIN_BYTES);
+    const zipped = await t.fetch(url, { headers: { "Accept-Encoding": "gzip" } });
+    expect(zipped.headers.get("content-encoding")).toBe("gzip");
+    expect(zipped.headers.get("vary")).toMatch(/Accept-Encoding/);
+    expect(Number(zipped.headers.get("content-length"))).toBeLessThan(Buffer.byteLength(plainBody) / 2);
+    // fetch has gunzipped it: the same answer but for the moment it was made.
+    const again = (await zipped.json()) as Provenance & { generatedAt: number };
+    expect({ ...again, generatedAt: 0 }).toEqual({ ...JSON.parse(plainBody), generatedAt: 0 });
   });
 
   it("gives the product on the pallet whose reefer spent an hour at 12 °C excursion, with its peak and duration", async () => {
@@ -240,7 +295,7 @@ describe("GET /api/v1/provenance", () => {
       expect.objectContaining({ durationMs: 60 * MIN, peakC: 12, exceedsSingleLimit: true }),
     ]);
     // Readings after the first batch are not sealed yet: pending, and said so per row (batch null).
-    expect(p.devices[0]!.readings.rows.some((r) => r[3] === null)).toBe(true);
+    expect(p.devices[0]!.readings.rows.some((r) => r[2] === null)).toBe(true);
   });
 
   it("calls a journey whose sensor missed one reading incomplete, naming the missing seq", async () => {

@@ -17,7 +17,7 @@ describe("GET /api/v1/status", () => {
     expect(await res.json()).toEqual({ error: { code: "NOT_READY", message: expect.any(String) } });
   });
 
-  it("answers 200 with the anchor targets and the device and message counts once ready", async () => {
+  it("answers 200 with the anchor targets, the device and message counts and the registrar's state once ready", async () => {
     await storeReadings(t, exampleDevice("status"), 3);
     t.setReady(true);
     const res = await t.fetch(`${t.base}/status`);
@@ -27,6 +27,16 @@ describe("GET /api/v1/status", () => {
       anchorTargets: [{ chainId: EXAMPLE_TARGET.chainId, contract: EXAMPLE_TARGET.contract }],
       devices: 1,
       messages: 3,
+      // No registrar here: the device's registration waits in the outbox, and /status says so (not an error).
+      registry: {
+        configured: false,
+        chainId: null,
+        contract: null,
+        registrar: null,
+        authorised: null,
+        waiting: expect.stringMatching(/no registrar/),
+        outbox: { pending: 1, sent: 0, done: 0, failed: 0, oldestOpenRequestedAt: expect.any(Number) },
+      },
     });
   });
 });

@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AnchorTarget, DeviceRegistry, EventStore, Store } from "#gateway";
+import type {
+  AnchorTarget,
+  DeviceRegistry,
+  EventStore,
+  RegistrarStatus,
+  RegistryOutbox,
+  Store,
+} from "#gateway";
 import type { DeviceIdentity } from "#protocol";
 import type { TemperatureProfile } from "#provenance";
 import type { RateLimits } from "./middleware/mountRequestLimits.ts";
@@ -12,14 +19,19 @@ export type ApiLogger = { info: LogFn; warn: LogFn; error: LogFn };
 
 /** What the HTTP API needs from the rest of the gateway. */
 export type ApiDeps = {
-  /** Readings and events (organisations, capture jobs) in one store: SqliteStore implements both. */
-  store: Store & EventStore;
+  /**
+   * Readings and events (organisations, capture jobs) and the registry outbox in one store: SqliteStore
+   * implements all three.
+   */
+  store: Store & EventStore & RegistryOutbox;
   /**
    * The operator's attester key: it signs the events an organisation (or the admin) captures as plain EPCIS.
    * Without it only organisation-signed envelopes can be captured. Never logged.
    */
   attester?: DeviceIdentity;
   registry: DeviceRegistry;
+  /** The registrar sending key changes to the registry contract (`gateway.registrar`): /status reports it. */
+  registrar?: { status(): Promise<RegistrarStatus> };
   /** Bearer token for admin routes (device registration). Never logged. */
   adminToken: string;
   /** The configured anchor targets (a function: they may change when a chain is reset). */

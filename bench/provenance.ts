@@ -3,7 +3,8 @@
  * every minute for 30 days (43,200 signed readings, 10 EPCIS events), in a store holding 10 million
  * readings (issue 12's target: ≤ 200 ms p95 on 2 cores). A program, not a test: it prints and writes
  * bench/results/provenance.json with the machine, Node and package versions, the parameters, p50/p95 over
- * the timed requests, the time of each phase of a request, and the response size.
+ * the timed requests (asking for gzip as a browser does; then with `Accept-Encoding: identity`, and with
+ * `?readingIds=1`), the time of each phase of a request, and the response size.
  *
  * The store (bench/lib/buildProvenanceStore.ts) is built once and cached under os.tmpdir(), keyed by its
  * parameters: the first run builds it (10 M readings: several minutes, ~5 GB; the build time is printed
@@ -23,8 +24,9 @@ import { bytesToHex, type DeviceIdentity, deviceIdentityFromPrivateKey, keccak25
 import { checkReadingChain } from "#provenance";
 import { DEFAULT_MAX_SILENCE_MS } from "../api/routes/provenance/getProvenance.ts";
 import { buildProvenance } from "../api/services/provenance/buildProvenance.ts";
+import { chainLinksOf, joinReadingColumns } from "../api/services/provenance/readingColumns.ts";
 import { parseItemParam } from "../api/validation/parseItemParam.ts";
-import { READINGS_WINDOW_SQL } from "../gateway/store/sqlite/events/provenanceQueries.ts";
+import { readingHexSql, readingNumbersSql } from "../gateway/store/sqlite/events/readingColumnsAround.ts";
 import { BENCH_TARGET, buildProvenanceStore, MINUTE_MS } from "./lib/buildProvenanceStore.ts";
 import { machineInfo, median, packageVersions, writeReport } from "./lib/report.ts";
 
@@ -47,6 +49,8 @@ const PARAMETERS = {
   itemReadings: Number(args.days) * 24 * 60,
   warmupRuns: 3,
   runs: Number(args.runs),
+  /** Requests with ?readingIds=1 (each row with its message id), timed after the plain ones. */
+  idRuns: Math.max(5, Math.ceil(Number(args.runs) / 3)),
   /** Each phase is timed in process this many times (medians reported). */
   phaseRuns: 10,
 } as const;
@@ -164,10 +168,11 @@ async function medianTiming(runs: number, f: () => unknown): Promise<Timing> {
 }
 
 /**
- * Each phase of the request on its own, in process: the SQL of the readings window (the statement alone,
- * on a second connection), the store call (SQL and a row object per reading), the completeness check, the
- * whole document (events, readings, anchors, cold-chain assessment), and JSON serialization. What the
- * HTTP request costs beyond the document and its JSON is the rest (Express, the socket, the client).
+ * Each phase of the request on its own, in process: the SQL of the readings window (its two statements
+ * alone, on a second connection: the numbers per reading, the ids and prevs concatenated), the store call
+ * (SQL, batches, columns), the completeness check (links made from the columns, then checked), the whole
+ * document (events, readings, anchors, cold-chain assessment), and JSON serialization. What the HTTP request
+ * costs beyond the document and its JSON is the rest (Express, the socket, the client).
  */
 async function measurePhases(path: string, store: SqliteStore) {
   const runs = PARAMETERS.phaseRuns;
@@ -175,14 +180,21 @@ async function measurePhases(path: string, store: SqliteStore) {
   const from = t0;
   const to = t0 + (PARAMETERS.itemReadings - 1) * MINUTE_MS;
   const db = new Database(path, { readonly: true });
-  const window = db.prepare(READINGS_WINDOW_SQL).raw();
-  const sql = await medianTiming(runs, () => window.all(sensor.address, from, to, 1e9));
+  const numbers = db.prepare(readingNumbersSql("within")).raw();
+  const hex = db.prepare(readingHexSql("within")).raw();
+  const sql = await medianTiming(runs, () => {
+    numbers.all(sensor.address, from, to, 1e9);
+    hex.get(sensor.address, from, to, 1e9);
+  });
   db.close();
-  const storeCall = await medianTiming(runs, () => store.readingsAround(sensor.address, from, to));
-  const w = await store.readingsAround(sensor.address, from, to);
-  const links = [...(w.before ? [w.before] : []), ...w.within, ...(w.after ? [w.after] : [])];
+  const storeCall = await medianTiming(runs, () => store.readingColumnsAround(sensor.address, from, to));
+  const w = await store.readingColumnsAround(sensor.address, from, to);
   const chainCheck = await medianTiming(runs, () =>
-    checkReadingChain(links, { from, to, maxSilenceMs: DEFAULT_MAX_SILENCE_MS }),
+    checkReadingChain(chainLinksOf(joinReadingColumns([w.before, w.within, w.after])), {
+      from,
+      to,
+      maxSilenceMs: DEFAULT_MAX_SILENCE_MS,
+    }),
   );
   const item = parseItemParam(PRODUCT);
   const ctx = {
@@ -196,7 +208,11 @@ async function measurePhases(path: string, store: SqliteStore) {
   const document = await medianTiming(runs, () => buildProvenance(item, ctx));
   const doc = await buildProvenance(item, ctx);
   const json = await medianTiming(runs, () => JSON.stringify(doc));
-  return { sql, storeCall, chainCheck, document, json };
+  const withIds = { ...ctx, readingIds: true };
+  const documentWithIds = await medianTiming(runs, () => buildProvenance(item, withIds));
+  const docWithIds = await buildProvenance(item, withIds);
+  const jsonWithIds = await medianTiming(runs, () => JSON.stringify(docWithIds));
+  return { sql, storeCall, chainCheck, document, json, documentWithIds, jsonWithIds };
 }
 
 async function main() {
@@ -214,20 +230,44 @@ async function main() {
   await withApi(built.path, async (url, store) => {
     const path = new URL(parseItemParam(PRODUCT).id).pathname;
     const requestUrl = `${url}${API_PREFIX}/provenance${path}`;
-    let body = "";
-    const once = () =>
-      timed(async () => {
-        const res = await fetch(requestUrl);
-        body = await res.text();
-        if (res.status !== 200) throw new Error(`provenance answered ${res.status}: ${body.slice(0, 300)}`);
-      });
-    for (let i = 0; i < PARAMETERS.warmupRuns; i++) await once();
-    const timings: Timing[] = [];
-    for (let i = 0; i < PARAMETERS.runs; i++) timings.push(await once());
-    const times = timings.map((t) => t.wallMs).sort((a, b) => a - b);
-    const cpuTimes = timings.map((t) => t.cpuMs).sort((a, b) => a - b);
     const pctOf = (sorted: number[], p: number) =>
       round1(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!);
+    /**
+     * `runs` timed requests (after the warm-up ones) with this query and these headers: fetch asks for
+     * gzip by default, as a browser does; `Accept-Encoding: identity` asks for the body as it is.
+     */
+    const series = async (runs: number, query = "", headers: Record<string, string> = {}) => {
+      let body = "";
+      let wireBytes = 0;
+      const once = () =>
+        timed(async () => {
+          const res = await fetch(`${requestUrl}${query}`, { headers });
+          body = await res.text();
+          wireBytes = Number(res.headers.get("content-length"));
+          if (res.status !== 200) throw new Error(`provenance answered ${res.status}: ${body.slice(0, 300)}`);
+        });
+      for (let i = 0; i < PARAMETERS.warmupRuns; i++) await once();
+      const timings: Timing[] = [];
+      for (let i = 0; i < runs; i++) timings.push(await once());
+      const wall = timings.map((t) => t.wallMs).sort((a, b) => a - b);
+      const cpu = timings.map((t) => t.cpuMs).sort((a, b) => a - b);
+      return {
+        body,
+        times: wall,
+        stats: {
+          p50Ms: pctOf(wall, 0.5),
+          p95Ms: pctOf(wall, 0.95),
+          cpuP50Ms: pctOf(cpu, 0.5),
+          cpuP95Ms: pctOf(cpu, 0.95),
+          responseBytes: Buffer.byteLength(body),
+          wireBytes,
+        },
+      };
+    };
+    const withIds = (await series(PARAMETERS.idRuns, "?readingIds=1")).stats;
+    const identity = (await series(PARAMETERS.idRuns, "", { "Accept-Encoding": "identity" })).stats;
+    const { body, times, stats } = await series(PARAMETERS.runs);
+    const cpuTimes = [stats.cpuP50Ms, stats.cpuP95Ms];
     const pct = (p: number) => pctOf(times, p);
     const phases = await measurePhases(built.path, store);
     const doc = JSON.parse(body) as {
@@ -247,12 +287,18 @@ async function main() {
       minMs: round1(times[0]!),
       maxMs: round1(times.at(-1)!),
       /** CPU time of this process (server and client) per request. */
-      cpuP50Ms: pctOf(cpuTimes, 0.5),
-      cpuP95Ms: pctOf(cpuTimes, 0.95),
+      cpuP50Ms: cpuTimes[0]!,
+      cpuP95Ms: cpuTimes[1]!,
       loadAverageAfter: machineInfo().loadAverage,
       phasesMedianMs: phases,
       responseBytes: Buffer.byteLength(body),
       responseGzipBytes: gzipSync(body).length,
+      /** Bytes on the wire: the API's gzip (level 1), fetch having asked for it. */
+      wireBytes: stats.wireBytes,
+      /** The same request with Accept-Encoding: identity (no gzip). */
+      identity,
+      /** The same request with ?readingIds=1 (gzip). */
+      withIds,
       storeBuilt: built.built,
       buildSeconds: Math.round(built.buildSeconds),
       buildReadingsPerSecond: built.rowsPerSecond,
@@ -269,9 +315,15 @@ async function main() {
     log(
       `  phases (median of ${PARAMETERS.phaseRuns}): SQL ${phase(phases.sql)}, store call ${phase(phases.storeCall)}, chain check ${phase(phases.chainCheck)}, document ${phase(phases.document)}, JSON ${phase(phases.json)}`,
     );
+    log(
+      `  with Accept-Encoding: identity over ${PARAMETERS.idRuns} runs: p50 ${identity.p50Ms} ms, p95 ${identity.p95Ms} ms; CPU per request p50 ${identity.cpuP50Ms} ms, p95 ${identity.cpuP95Ms} ms; ${(identity.wireBytes / 1e6).toFixed(2)} MB on the wire`,
+    );
+    log(
+      `  with ?readingIds=1 over ${PARAMETERS.idRuns} runs: p50 ${withIds.p50Ms} ms, p95 ${withIds.p95Ms} ms; CPU per request p50 ${withIds.cpuP50Ms} ms, p95 ${withIds.cpuP95Ms} ms; document ${phase(phases.documentWithIds)}, JSON ${phase(phases.jsonWithIds)}; ${(withIds.responseBytes / 1e6).toFixed(2)} MB (${(withIds.wireBytes / 1e6).toFixed(2)} MB on the wire)`,
+    );
     log(`  load average ${machineInfo().loadAverage.join(", ")} on ${machineInfo().cores} cores`);
     log(
-      `  response ${(result.responseBytes / 1e6).toFixed(2)} MB (${(result.responseGzipBytes / 1e6).toFixed(2)} MB gzipped)`,
+      `  response ${(result.responseBytes / 1e6).toFixed(2)} MB (${(result.wireBytes / 1e6).toFixed(2)} MB on the wire, gzip level 1; ${(result.responseGzipBytes / 1e6).toFixed(2)} MB at level 6)`,
     );
     const out = new URL("results/provenance.json", import.meta.url).pathname;
     writeReport(out, {

@@ -26,5 +26,6 @@ export type { CommonSection } from "./sections/common.ts";
 export type { DemoSection } from "./sections/demo.ts";
 export type { DeploySection } from "./sections/deploy.ts";
 export { type GatewaySection, gatewaySection } from "./sections/gateway.ts";
+export type { RegistrySection } from "./sections/registry.ts";
 export type { SimSection } from "./sections/sim.ts";
 export { type SettingMeta, setting, settingRegistry } from "./setting.ts";

@@ -64,6 +64,9 @@ describe("loading the configuration", () => {
         { rpcUrl: "https://rpc.example/v2/KEY", chainId: 11155420, contract: `0x${"ab".repeat(20)}` },
       ]),
       SEALTRAIL_ANCHORER_KEY: `0x${"11".repeat(32)}`,
+      SEALTRAIL_REGISTRY_RPC_URL: "https://rpc.example/v2/KEY",
+      SEALTRAIL_REGISTRY_CONTRACT: `0x${"cd".repeat(20)}`,
+      SEALTRAIL_REGISTRAR_KEY: `0x${"22".repeat(32)}`,
       SEALTRAIL_ON_GENESIS_CHANGE: "redeploy",
       SEALTRAIL_HTTP_HOST: "::1",
       SEALTRAIL_ADMIN_TOKEN: "a-token-of-24-characters",
@@ -227,10 +230,12 @@ describe("loading the configuration", () => {
 });
 
 describe("redacting the configuration", () => {
-  it("never shows the admin token, the anchorer or deployer key, the broker password, or credentials in URLs", () => {
+  it("never shows the admin token, the anchorer, registrar or deployer key, the broker password, or credentials in URLs", () => {
     const secrets = {
       SEALTRAIL_ADMIN_TOKEN: "admin-token-SECRET-1234",
       SEALTRAIL_ANCHORER_KEY: `0x${"5e".repeat(32)}`,
+      SEALTRAIL_REGISTRAR_KEY: `0x${"5e".repeat(32)}`,
+      SEALTRAIL_REGISTRY_RPC_URL: "https://rpc.example/v2/KEY-SECRET",
       SEALTRAIL_EXTERNAL_PASSWORD: "broker-SECRET",
       SEALTRAIL_DEPLOYER_KEY: `0x${"5e".repeat(32)}`,
       SEALTRAIL_DEPLOY_RPC_URL: "https://rpc.example/v2/DEPLOY-SECRET",
@@ -257,6 +262,7 @@ describe("redacting the configuration", () => {
       { rpcUrl: "https://rpc.example/…", chainId: 8453, contract: `0x${"cd".repeat(20)}`, fromBlock: 0 },
     ]);
     expect(redactConfig(config).api!.adminToken).toBe("[redacted]");
+    expect(redactConfig(config).registry!.registrarKey).toBe("[redacted]");
     expect(redactConfig(config).gateway!.externalBrokerUrl).toBe("mqtts://broker.example:8883/…");
     // The configuration itself keeps the values: only what is printed is redacted.
     expect(config.api.adminToken).toBe(secrets.SEALTRAIL_ADMIN_TOKEN);

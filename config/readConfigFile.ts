@@ -33,7 +33,7 @@ export function readConfigFile(path: string): Record<string, unknown> {
   if (typeof parsed !== "object" || Array.isArray(parsed))
     throw new ConfigError(
       ConfigErrorCode.FileInvalid,
-      `the configuration file ${path} must hold a mapping of sections (common, gateway, anchoring, api, sim, demo)`,
+      `the configuration file ${path} must hold a mapping of sections (common, gateway, anchoring, registry, api, sim, demo)`,
       { details: { path } },
     );
   return parsed as Record<string, unknown>;

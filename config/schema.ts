@@ -5,6 +5,7 @@ import { commonSection } from "./sections/common.ts";
 import { demoSection } from "./sections/demo.ts";
 import { deploySection } from "./sections/deploy.ts";
 import { gatewaySection } from "./sections/gateway.ts";
+import { registrySection } from "./sections/registry.ts";
 import { simSection } from "./sections/sim.ts";
 
 /**
@@ -15,6 +16,7 @@ export const sealtrailConfigSchema = z.strictObject({
   common: commonSection.default(() => commonSection.parse({})),
   gateway: gatewaySection.default(() => gatewaySection.parse({})),
   anchoring: anchoringSection.default(() => anchoringSection.parse({})),
+  registry: registrySection.default(() => registrySection.parse({})),
   api: apiSection.default(() => apiSection.parse({})),
   sim: simSection.default(() => simSection.parse({})),
   demo: demoSection.default(() => demoSection.parse({})),
@@ -28,6 +30,7 @@ export const CONFIG_SECTIONS = {
   common: { schema: commonSection, title: "Every process" },
   gateway: { schema: gatewaySection, title: "Gateway (MQTT ingest, verification, storage, batching)" },
   anchoring: { schema: anchoringSection, title: "Anchorer and its anchoring policy" },
+  registry: { schema: registrySection, title: "Registrar (keys on the registry contract)" },
   api: { schema: apiSection, title: "HTTP API" },
   sim: { schema: simSection, title: "Simulated fleet" },
   demo: { schema: demoSection, title: "Demo (`sealtrail demo`)" },

@@ -10,6 +10,7 @@ import {
 // copied so that the verifier and the server cannot drift apart. It belongs in provenance/.
 import { assessJourney } from "../api/services/provenance/assessJourney.ts";
 import type { WatchedReadings } from "../api/services/provenance/watchReadings.ts";
+import type { ReadingColumns } from "../gateway/store/eventTypes.ts";
 import type { EvidencePackage, JourneySensor } from "./evidencePackage.ts";
 import type { EvidenceFailure, VerifiedEvent, VerifiedReading } from "./verifyEvidenceMessages.ts";
 
@@ -117,13 +118,15 @@ export function recomputeJourney(
     const links = [w.before, ...w.within, w.after].filter((r): r is VerifiedReading => r !== null).map(link);
     const chain = checkReadingChain(links, { from: s.from, to: s.to, maxSilenceMs: pkg.maxSilenceMs });
     sensors.push({ ...s, readings: w.within.length, ...chain });
-    const row = (r: VerifiedReading) => ({
-      seq: r.reading.seq,
-      ts: r.reading.ts,
-      messageId: r.messageId,
-      prev: link(r).prev as Hex,
-      tempC: tempOf(r),
-      batchId: null,
+    // assessJourney reads the API's column form: ids and prevs as lowercase hex without 0x, concatenated.
+    const columns = (rows: readonly VerifiedReading[]): ReadingColumns => ({
+      count: rows.length,
+      seq: rows.map((r) => r.reading.seq),
+      ts: rows.map((r) => r.reading.ts),
+      tempC: rows.map(tempOf),
+      batchId: rows.map(() => null),
+      idsHex: rows.map((r) => r.messageId.slice(2).toLowerCase()).join(""),
+      prevsHex: rows.map((r) => String(link(r).prev).slice(2).toLowerCase()).join(""),
     });
     watched.push({
       watch: { device: s.giai ?? "", unit: s.unit, from: s.from, to: s.to, via: s.via },
@@ -133,9 +136,9 @@ export function recomputeJourney(
       keys: device === null ? [] : [{ address: device as Hex, from: s.from, to: s.to }],
       from: s.from,
       to: s.to,
-      readings: w.within.map(row),
-      before: w.before && row(w.before),
-      after: w.after && row(w.after),
+      readings: columns(w.within),
+      before: columns(w.before ? [w.before] : []),
+      after: columns(w.after ? [w.after] : []),
       truncated: false,
       ...chain,
     });

@@ -26,9 +26,12 @@ import { encodeRefusalNotice } from "./ingest/reportRefusal.ts";
 import { inlineReadingVerifier, type ReadingVerifier } from "./ingest/verifier.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import { RefusalLog } from "./refusalLog.ts";
+import { Registrar } from "./registrar/Registrar.ts";
+import type { RegistryChain } from "./registrar/registryChain.ts";
 import { DeviceRegistry } from "./registry/deviceRegistry.ts";
 import { RabbitAuthService } from "./scaleout/RabbitAuthService.ts";
 import { RabbitConsumer } from "./scaleout/RabbitConsumer.ts";
+import type { RegistryOutbox } from "./store/registryOutboxTypes.ts";
 import type { AnchorTarget, Store } from "./store/types.ts";
 import { VerifyPool } from "./verifyPool/VerifyPool.ts";
 
@@ -57,7 +60,19 @@ export type GatewayOptions = {
   logger?: Logger;
   /** Overrides the reading verifier chosen by config (verifier, verifyPoolSize); tests use it. */
   verifier?: ReadingVerifier;
+  /**
+   * SealtrailDeviceRegistry with the registrar key. Without it the registrar still runs when the store has
+   * an outbox: key changes stay pending there and its status says why.
+   */
+  registryChain?: RegistryChain;
+  /** The registrar's pace (config `registry`); defaults otherwise. */
+  registrar?: { intervalMs?: number; backoffMs?: number; maxBackoffMs?: number };
+  /** The operator's attester key: queued for registration (kind attester) at start, once. */
+  attesterKey?: { address: Address; publicKey: Uint8Array };
 };
+
+const hasOutbox = (store: Store): store is Store & RegistryOutbox =>
+  typeof (store as Partial<RegistryOutbox>).nextRegistryOperation === "function";
 
 /**
  * The gateway: readings come in through an embedded aedes broker (devices connect to it; a frame guard
@@ -71,6 +86,8 @@ export class Gateway {
   readonly metrics = new GatewayMetrics();
   readonly batcher: Batcher;
   readonly anchorers: Anchorer[];
+  /** Sends key changes to the registry contract; undefined when the store keeps no outbox. */
+  readonly registrar: Registrar | undefined;
   private readonly options: GatewayOptions;
   private readonly logger: Logger;
   private aedes: Aedes | undefined;
@@ -109,6 +126,10 @@ export class Gateway {
           ...options.anchoring,
         }),
     );
+    const { store } = options;
+    this.registrar = hasOutbox(store)
+      ? new Registrar({ store, chain: options.registryChain, logger: this.logger, ...options.registrar })
+      : undefined;
   }
 
   /** The anchor targets this gateway writes to. */
@@ -224,6 +245,10 @@ export class Gateway {
     });
     this.batcher.start();
     for (const a of this.anchorers) a.start();
+    if (this.registrar !== undefined && hasOutbox(store)) {
+      if (this.options.attesterKey) await store.enqueueAttesterKey(this.options.attesterKey, Date.now());
+      this.registrar.start();
+    }
     this.logger.info(
       {
         mode: config.mode,
@@ -264,6 +289,7 @@ export class Gateway {
     await this.rabbit?.close();
     await this.batcher.close();
     await Promise.all(this.anchorers.map((a) => a.close()));
+    await this.registrar?.close();
     await this.pool?.close();
   }
 

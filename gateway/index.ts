@@ -47,6 +47,23 @@ export {
 } from "./ingest/index.ts";
 export { GatewayMetrics, type IngestDepth, type VerifyPoolStats } from "./metrics.ts";
 export { metricsHandler } from "./metricsHandler.ts";
+export {
+  type ChainChange,
+  decideRegistryStep,
+  EthersRegistryChain,
+  type KeyChainState,
+  keyChainState,
+  REGISTRY_ABI,
+  Registrar,
+  type RegistrarOptions,
+  type RegistrarStatus,
+  type RegistryChain,
+  type RegistryChainConfig,
+  type RegistryInclusion,
+  type RegistryReceipt,
+  type RegistryStep,
+  registryChainFromConfig,
+} from "./registrar/index.ts";
 export { DeviceRegistry, type RevokeOutcome } from "./registry/deviceRegistry.ts";
 export {
   declareReadingsTopology,
@@ -65,6 +82,7 @@ export type {
   CaptureJobState,
   CreateOrganisationOutcome,
   CredentialRecord,
+  DeviceReadingColumns,
   DeviceReadingWindow,
   EpcRole,
   EventQuery,
@@ -77,6 +95,7 @@ export type {
   OrganisationKeyRecord,
   OrganisationRecord,
   ProvenanceEventRecord,
+  ReadingColumns,
   RevokeKeyOutcome,
   RotateKeyOutcome,
   SensorReportMatch,
@@ -86,6 +105,14 @@ export type {
   WindowReading,
 } from "./store/eventTypes.ts";
 export { messageOrderOf } from "./store/messageOrderOf.ts";
+export type {
+  RegistryOperation,
+  RegistryOperationKind,
+  RegistryOperationState,
+  RegistryOperationUpdate,
+  RegistryOutbox,
+  RegistryOutboxSummary,
+} from "./store/registryOutboxTypes.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/SqliteStore.ts";
 export type {
   AnchorRecord,

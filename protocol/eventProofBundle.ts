@@ -7,6 +7,7 @@ import type { DecodedEventMessage, EventSignerKind } from "./eventMessage.ts";
 import { decodeEventMessage } from "./eventMessageDecode.ts";
 import { EVENT_PROOF_BUNDLE_FORMAT, eventProofBundleSchema } from "./eventProofBundleSchema.ts";
 import { addressFromPublicKey, normalizeAddress } from "./identity.ts";
+import type { RegistryReference } from "./keyRegistry.ts";
 import { verifyMerkleProof } from "./merkle.ts";
 import type { AnchorRecord, BundleCheck, MerkleSection } from "./proofBundle.ts";
 import { messageIdOf } from "./readingMessage.ts";
@@ -25,6 +26,8 @@ export type EventProofBundle = {
   event: Record<string, unknown>;
   merkle: MerkleSection | null;
   anchors: AnchorRecord[];
+  /** Where the signing key is registered; absent in older bundles and while the registration is pending. */
+  registry?: RegistryReference;
 };
 
 // ajv ships CommonJS; under ESM the class is on `default`.

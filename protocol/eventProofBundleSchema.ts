@@ -6,7 +6,7 @@
  * `device` and `reading` mean nothing for an event, and a verifier that knows only readings must refuse an
  * event bundle by its format ("unsupported bundle format"), not half-check it.
  */
-import { ANCHORS_SCHEMA, MERKLE_SECTION_SCHEMA } from "./proofBundleSchema.ts";
+import { ANCHORS_SCHEMA, MERKLE_SECTION_SCHEMA, REGISTRY_SECTION_SCHEMA } from "./proofBundleSchema.ts";
 
 export const EVENT_PROOF_BUNDLE_FORMAT = "sealtrail-event-proof-v1";
 
@@ -73,5 +73,6 @@ export const eventProofBundleSchema = {
     },
     merkle: MERKLE_SECTION_SCHEMA,
     anchors: ANCHORS_SCHEMA,
+    registry: REGISTRY_SECTION_SCHEMA,
   },
 } as const;

@@ -79,6 +79,16 @@ export {
   toChecksumAddress,
 } from "./identity.ts";
 export {
+  judgeKeyState,
+  KEY_METADATA_TAG,
+  type KeyStateVerdict,
+  keyMetadataHash,
+  REGISTRY_KEY_KINDS,
+  type RegistryKeyKind,
+  type RegistryKeyRecord,
+  type RegistryReference,
+} from "./keyRegistry.ts";
+export {
   assertMerkleProof,
   LEAF_ENCODING,
   MessageMerkleTree,

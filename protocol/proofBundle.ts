@@ -8,6 +8,7 @@ import {
 } from "./compareSignedFields.ts";
 import { verifyDecodedCoseSign1 } from "./coseSign1.ts";
 import { ProtocolError, ProtocolErrorCode, SealtrailError } from "./errors.ts";
+import type { RegistryReference } from "./keyRegistry.ts";
 import { type LEAF_ENCODING, verifyMerkleProof } from "./merkle.ts";
 import { PROOF_BUNDLE_FORMAT, proofBundleSchema } from "./proofBundleSchema.ts";
 import type { ReadingPayload } from "./reading.ts";
@@ -44,6 +45,8 @@ export type ProofBundle = {
   reading: Record<string, unknown>;
   merkle: MerkleSection | null;
   anchors: AnchorRecord[];
+  /** Where the device key is registered; absent in older bundles and while the registration is pending. */
+  registry?: RegistryReference;
 };
 
 /** JSON view of a reading payload (prev as hex). */

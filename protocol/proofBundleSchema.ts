@@ -48,6 +48,25 @@ export const ANCHORS_SCHEMA = {
   },
 } as const;
 
+/**
+ * The optional `registry` section of every Sealtrail proof bundle: where the signing key is registered, so a
+ * verifier can ask the chain whether it was active when the message was anchored. Absent from bundles written
+ * before it existed, and while the key's registration has not reached the chain.
+ */
+export const REGISTRY_SECTION_SCHEMA = {
+  description:
+    "Optional: the SealtrailDeviceRegistry holding the signing key. A verifier reads deviceRecord(key) there and checks that the key was registered with keccak256('sealtrail-key-v1:<kind>:' || publicKey) and not revoked at or before the message's anchoring.",
+  type: "object",
+  additionalProperties: false,
+  required: ["chainId", "contract", "key", "kind"],
+  properties: {
+    chainId: { type: "integer", minimum: 1 },
+    contract: address,
+    key: { ...address, description: "The signing key's address (the message's kid)." },
+    kind: { enum: ["device", "organisation", "attester"] },
+  },
+} as const;
+
 export const proofBundleSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://sealtrail.dev/schemas/sealtrail-proof-v1.schema.json",
@@ -79,5 +98,6 @@ export const proofBundleSchema = {
     },
     merkle: MERKLE_SECTION_SCHEMA,
     anchors: ANCHORS_SCHEMA,
+    registry: REGISTRY_SECTION_SCHEMA,
   },
 } as const;

@@ -8,6 +8,6 @@ import type { ApiDeps } from "../types.ts";
  */
 export function listDevices(deps: Pick<ApiDeps, "store">): RequestHandler {
   return async (_req, res) => {
-    res.json({ devices: (await deps.store.listDevices()).map(deviceToJson) });
+    res.json({ devices: (await deps.store.listDevices()).map((d) => deviceToJson(d)) });
   };
 }

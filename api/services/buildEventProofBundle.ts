@@ -12,6 +12,7 @@ import {
 } from "#protocol";
 import type { BatchTreeCache } from "./batchTreeCache.ts";
 import { buildBatchTree } from "./buildBatchTree.ts";
+import { registryReferenceOf } from "./registryReference.ts";
 import { resolveAnchors } from "./resolveAnchors.ts";
 
 export type BuildEventProofContext = {
@@ -82,6 +83,12 @@ export async function buildEventProofBundle(
     merkle,
     anchors: await resolveAnchors(store, context.anchorTargets, event.batchId),
   };
+  const registry = await registryReferenceOf(
+    store,
+    event.signer,
+    event.signedBy === "attester" ? "attester" : "organisation",
+  );
+  if (registry !== undefined) bundle.registry = registry;
   try {
     return parseEventProofBundle(bundle);
   } catch (cause) {

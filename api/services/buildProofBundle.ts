@@ -13,6 +13,7 @@ import {
 } from "#protocol";
 import type { BatchTreeCache } from "./batchTreeCache.ts";
 import { buildBatchTree } from "./buildBatchTree.ts";
+import { registryReferenceOf } from "./registryReference.ts";
 import { resolveAnchors } from "./resolveAnchors.ts";
 
 export type BuildProofBundleContext = {
@@ -47,6 +48,8 @@ export async function buildProofBundle(
     merkle: message.batchId === null ? null : await merkleSection(message, message.batchId, context),
     anchors: await withGenesis(store, await resolveAnchors(store, context.anchorTargets, message.batchId)),
   };
+  const registry = await registryReferenceOf(store, message.device, "device");
+  if (registry !== undefined) bundle.registry = registry;
   try {
     return parseProofBundle(bundle);
   } catch (cause) {

@@ -1,5 +1,6 @@
 import type { DeviceRecord } from "#gateway";
 import { type Address, bytesToHex, type Hex, toChecksumAddress } from "#protocol";
+import type { KeyOnChainJson } from "./keyOnChain.ts";
 
 /** A device as the API shows it. Times are ms since the epoch, server clock. */
 export type DeviceJson = {
@@ -18,13 +19,15 @@ export type DeviceJson = {
   rotatedTo: Address | null;
   /** Its GS1 GIAI (bare key), how EPCIS AssociationEvents name it; null when it has none. */
   giai: string | null;
+  /** Its state in the registry contract (GET /devices/:address only). */
+  onChain?: KeyOnChainJson;
 };
 
 /**
  * The JSON view of a stored device: lowercase address for ids, EIP-55 for display, compressed key.
  * @example deviceToJson(record).addressChecksummed // "0x7E5F…5Bdf"
  */
-export function deviceToJson(device: DeviceRecord): DeviceJson {
+export function deviceToJson(device: DeviceRecord, onChain?: KeyOnChainJson): DeviceJson {
   return {
     address: device.address,
     addressChecksummed: toChecksumAddress(device.address),
@@ -37,5 +40,6 @@ export function deviceToJson(device: DeviceRecord): DeviceJson {
     rotatedFrom: device.rotatedFrom,
     rotatedTo: device.rotatedTo,
     giai: device.giai,
+    ...(onChain === undefined ? {} : { onChain }),
   };
 }

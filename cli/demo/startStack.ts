@@ -5,7 +5,14 @@ import pino, { type Logger } from "pino";
 import { type RunningApi, startApi } from "#api";
 import type { SealtrailConfig } from "#config";
 import { deploySealtrail } from "#contracts";
-import { anchoringOptions, EthersAnchorChain, Gateway, metricsHandler, SqliteStore } from "#gateway";
+import {
+  anchoringOptions,
+  EthersAnchorChain,
+  EthersRegistryChain,
+  Gateway,
+  metricsHandler,
+  SqliteStore,
+} from "#gateway";
 import {
   type Address,
   type DeviceIdentity,
@@ -86,6 +93,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const anchorerKey =
     config.anchoring.anchorerKey ??
     readOrCreateSecret(join(dataDir, "anchorer.key"), () => Wallet.createRandom().privateKey).value;
+  const registrarKey =
+    config.registry.registrarKey ??
+    readOrCreateSecret(join(dataDir, "registrar.key"), () => Wallet.createRandom().privateKey).value;
 
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -111,21 +121,32 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     stops.push(async () => provider.destroy());
     const deployer = new Wallet(HARDHAT_PUBLIC_TEST_KEY_0, provider);
     const anchorer = new Wallet(anchorerKey, provider);
+    const registrar = new Wallet(registrarKey, provider);
+    let registryChain: EthersRegistryChain | undefined;
     // A fresh local chain: deploy, fund the anchorer. The same runs again if the chain is reset while we run.
     const deploy = async (): Promise<Address> => {
       const deployment = await deploySealtrail(deployer, {
         admin: deployer.address,
         anchorers: [anchorer.address],
-        registrars: [deployer.address],
+        registrars: [deployer.address, registrar.address],
       });
       await (await deployer.sendTransaction({ to: anchorer.address, value: parseEther("100") })).wait();
+      await (await deployer.sendTransaction({ to: registrar.address, value: parseEther("10") })).wait();
       deviceRegistryContract = deployment.deviceRegistry.address.toLowerCase();
+      // The registrar follows a redeployment: every key change goes again to the new registry.
+      registryChain?.setContract(deviceRegistryContract, deployment.deviceRegistry.blockNumber);
       return normalizeAddress(deployment.anchor.address);
     };
     let deviceRegistryContract = "";
     const deployed = await deploy();
     signal?.throwIfAborted();
 
+    registryChain = new EthersRegistryChain({
+      provider,
+      wallet: registrar,
+      chainId: chain.chainId,
+      contract: deviceRegistryContract,
+    });
     const store = SqliteStore.open(join(dataDir, STORE_FILE));
     stops.push(() => store.close());
     const local = new EthersAnchorChain({
@@ -161,6 +182,13 @@ export async function startStack(o: StackOptions): Promise<Stack> {
             : "halt",
       }),
       logger,
+      registryChain,
+      registrar: {
+        intervalMs: config.registry.intervalMs,
+        backoffMs: config.registry.backoffMs,
+        maxBackoffMs: config.registry.maxBackoffMs,
+      },
+      attesterKey: attester,
     });
     await gateway.start();
     stops.push(() => gateway.close());
@@ -174,6 +202,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const api: RunningApi = await startApi({
       store,
       registry: gateway.registry,
+      ...(gateway.registrar ? { registrar: gateway.registrar } : {}),
       adminToken: admin.value,
       attester,
       anchorTargets: () => gateway.anchorTargets(),

@@ -1,4 +1,4 @@
-import type { Hex } from "#protocol";
+import type { Hex, RegistryKeyRecord } from "#protocol";
 
 /** The receipt fields the verifier reads (ethers' TransactionReceipt has them). */
 export type ChainReceipt = {
@@ -24,5 +24,7 @@ export interface AnchorChain {
   getBlockNumber(): Promise<number>;
   /** `anchoredAt(root)` of the contract at `contract`; null when the call returns no data (no contract there). */
   anchoredAt(contract: Hex, root: Hex): Promise<bigint | null>;
+  /** `deviceRecord(key)` of the registry at `contract`; null when there is no contract. Optional: fakes may lack it. */
+  keyRecord?(contract: Hex, key: Hex): Promise<RegistryKeyRecord | null>;
   close(): void;
 }

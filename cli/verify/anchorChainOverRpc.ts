@@ -3,6 +3,7 @@ import { CliError, CliErrorCode } from "../errors.ts";
 import { decodeUint64Word, encodeAnchoredAtCall } from "./anchorAbi.ts";
 import type { AnchorChain, ChainBlock, ChainReceipt } from "./anchorChain.ts";
 import type { JsonRpcCall } from "./jsonRpcClient.ts";
+import { decodeDeviceRecord, encodeDeviceRecordCall } from "./registryAbi.ts";
 
 /**
  * The reads of an anchor check over any JSON-RPC transport: `connectRpc` gives it node:http, the
@@ -30,6 +31,14 @@ export function anchorChainOverRpc(label: string, chainId: bigint, call: JsonRpc
       const value = decodeUint64Word(data);
       if (value === null) throw malformed("eth_call");
       return value;
+    },
+    async keyRecord(contract: Hex, key: Hex) {
+      const data = await call("eth_call", [{ to: contract, data: encodeDeviceRecordCall(key) }, "latest"]);
+      if (data === "0x") return null;
+      if (typeof data !== "string") throw malformed("eth_call");
+      const record = decodeDeviceRecord(data);
+      if (record === null) throw malformed("eth_call");
+      return record;
     },
     close: () => {}, // one request per call: nothing stays open
   };

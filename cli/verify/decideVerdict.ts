@@ -1,5 +1,5 @@
 import { ANCHOR_STATUSES, type AnchorStatus } from "#protocol";
-import type { AnchorVerification, Check, MinStatus, Verdict } from "./types.ts";
+import type { AnchorVerification, Check, KeyVerification, MinStatus, Verdict } from "./types.ts";
 
 const rank = (status: AnchorStatus) => ANCHOR_STATUSES.indexOf(status);
 
@@ -7,7 +7,9 @@ const rank = (status: AnchorStatus) => ANCHOR_STATUSES.indexOf(status);
  * The verdict of a verification. A bundle is valid only when every offline check passes, every anchor that
  * claims to be on chain (included/final) was verified there, and at least one verified anchor has reached
  * `minStatus`. A bundle the chain contradicts is invalid; one we could not check is unverified; one with
- * nothing on chain yet (pending/sealed/submitted) is not anchored yet.
+ * nothing on chain yet (pending/sealed/submitted) is not anchored yet. A signing key the registry shows revoked
+ * before the anchoring (or never registered as the bundle says) makes it invalid; a registry that could not
+ * be read leaves it unverified; a bundle naming no registry is judged without it (the report says so).
  * @example decideVerdict({ checks, merklePending: false, anchors, minStatus: "included" }).status // "valid"
  */
 export function decideVerdict(input: {
@@ -16,8 +18,10 @@ export function decideVerdict(input: {
   merklePending: boolean;
   anchors: readonly AnchorVerification[];
   minStatus: MinStatus;
+  /** The signing key's registry check, when one was made. */
+  signingKey?: KeyVerification;
 }): Verdict {
-  const { checks, merklePending, anchors, minStatus } = input;
+  const { checks, merklePending, anchors, minStatus, signingKey } = input;
   const failed = checks.filter((c) => !c.ok);
   const failedAnchors = anchors.filter((a) => a.result === "failed");
   const onlyPending = merklePending && failed.length === 1 && failed[0]!.name === "merkle proof";
@@ -42,6 +46,8 @@ export function decideVerdict(input: {
       summary: `anchor ${a.index + 1} (chain ${a.chainId}): ${check ? `${check.name}: ${check.detail}` : "contradicted by the chain"}`,
     };
   }
+  if (signingKey?.result === "failed")
+    return { status: "invalid", summary: `signing key: ${signingKey.detail}` };
   const unchecked = anchors.filter((a) => a.result === "unchecked");
   if (unchecked.length > 0) {
     const a = unchecked[0]!;
@@ -54,6 +60,8 @@ export function decideVerdict(input: {
   const verified = anchors.filter((a) => a.result === "verified");
   const qualifying = verified.filter((a) => rank(a.status) >= rank(minStatus));
   const best = qualifying[0];
+  if (best !== undefined && signingKey?.result === "unchecked" && signingKey.registry !== null)
+    return { status: "unverified", summary: `could not check the signing key: ${signingKey.detail}` };
   if (best !== undefined) {
     const when =
       best.blockTimestamp === null ? "" : ` at ${new Date(best.blockTimestamp * 1000).toISOString()}`;

@@ -1,5 +1,5 @@
 import { toChecksumAddress } from "#protocol";
-import type { AnchorVerification, Check, VerdictStatus, VerifyReport } from "./types.ts";
+import type { AnchorVerification, Check, KeyVerification, VerdictStatus, VerifyReport } from "./types.ts";
 
 const NAME_WIDTH = 20;
 
@@ -37,6 +37,7 @@ export function formatReport(report: VerifyReport): string {
   }
   for (const check of report.checks) lines.push(checkLine(check, ""));
   for (const anchor of report.anchors) lines.push(...anchorLines(anchor, report.anchors.length));
+  if (report.signingKey !== undefined) lines.push(...signingKeyLines(report.signingKey));
   lines.push(`${VERDICT_LABEL[report.verdict.status]} — ${report.verdict.summary}`);
   return `${lines.join("\n")}\n`;
 }
@@ -68,4 +69,19 @@ function safeChecksum(address: string): string {
   } catch {
     return address;
   }
+}
+
+function signingKeyLines(key: KeyVerification): string[] {
+  if (key.registry === null) return ["signing key", `  · ${"registry".padEnd(NAME_WIDTH)} ${key.detail}`];
+  const r = key.registry;
+  const head = `signing key ${safeChecksum(r.key)} (${r.kind}): registry ${safeChecksum(r.contract)} on chain ${r.chainId}`;
+  const mark = key.result === "verified" ? "✓" : key.result === "failed" ? "✗" : "·";
+  const lines = [head, `  ${mark} ${"active at anchor".padEnd(NAME_WIDTH)} ${key.detail}`];
+  if (key.record !== null) {
+    const at = (s: number) => (s === 0 ? "never" : `${new Date(s * 1000).toISOString()} (${s})`);
+    lines.push(
+      `  · ${"registry state".padEnd(NAME_WIDTH)} registered ${at(key.record.registeredAt)}, revoked ${at(key.record.revokedAt)}`,
+    );
+  }
+  return lines;
 }

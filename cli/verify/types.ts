@@ -1,4 +1,4 @@
-import type { AnchorStatus, Hex } from "#protocol";
+import type { AnchorStatus, Hex, RegistryKeyRecord, RegistryReference } from "#protocol";
 
 /** Version of the machine-readable report (`--json`). */
 export const VERIFY_REPORT_FORMAT = "sealtrail-verify-report-v1";
@@ -30,6 +30,21 @@ export type AnchorVerification = {
   /** latest block - anchor block + 1, when the chain was read. */
   confirmations: number | null;
   checks: Check[];
+};
+
+/**
+ * The signing key's state in the registry at the message's anchor time:
+ * - `verified`: registered (as the bundle's kind, with its key) and not revoked by then;
+ * - `failed`: never registered, registered as something else, or revoked at or before the anchoring;
+ * - `unchecked`: could not be read (no RPC for the registry's chain, RPC error, nothing anchored yet);
+ * - `absent`: the bundle names no registry (older bundles): the key state was not checked.
+ */
+export type KeyVerification = {
+  result: "verified" | "failed" | "unchecked" | "absent";
+  registry: RegistryReference | null;
+  /** The key's registry entry as read from the chain. */
+  record: RegistryKeyRecord | null;
+  detail: string;
 };
 
 /** The answer: only `valid` exits 0. */
@@ -75,4 +90,6 @@ export type VerifyReport = {
   /** Bundle-level checks: JSON, format, then the offline checks of protocol/. */
   checks: Check[];
   anchors: AnchorVerification[];
+  /** The signing key's registry state; absent when the bundle did not parse. */
+  signingKey?: KeyVerification;
 };

@@ -13,11 +13,13 @@ import { isCliError } from "../errors.ts";
 import type { AnchorChain } from "./anchorChain.ts";
 import { checkAnchorOnChain } from "./checkAnchorOnChain.ts";
 import { checkEventBundleOffline } from "./checkEventBundleOffline.ts";
+import { checkSigningKey, type SigningKeyClaim } from "./checkSigningKey.ts";
 import { connectRpc, DEFAULT_RPC_TIMEOUT_MS, rpcErrorReason } from "./connectRpc.ts";
 import { decideVerdict } from "./decideVerdict.ts";
 import {
   type AnchorVerification,
   type Check,
+  type KeyVerification,
   type MinStatus,
   type SignedEventView,
   type SignedReadingView,
@@ -55,12 +57,14 @@ export async function verifyBundle(text: string, options: VerifyBundleOptions): 
   const report = (
     bundle: ProofBundle | EventProofBundle | null,
     anchors: AnchorVerification[],
+    signingKey?: KeyVerification,
   ): VerifyReport => {
     const verdict = decideVerdict({
       checks,
       merklePending: bundle !== null && bundle.merkle === null,
       anchors,
       minStatus: options.minStatus,
+      ...(signingKey === undefined ? {} : { signingKey }),
     });
     return {
       format: VERIFY_REPORT_FORMAT,
@@ -74,6 +78,7 @@ export async function verifyBundle(text: string, options: VerifyBundleOptions): 
       ...(signedEvent === null ? {} : { signedEvent }),
       checks,
       anchors,
+      ...(signingKey === undefined ? {} : { signingKey }),
     };
   };
 
@@ -86,7 +91,16 @@ export async function verifyBundle(text: string, options: VerifyBundleOptions): 
       checks.push(...event.checks);
       signedEvent = event.signed;
       if (event.bundle === null) return report(null, []);
-      return await verifyAnchors(event.bundle, options, checks, (anchors) => report(event.bundle, anchors));
+      const eventBundle = event.bundle;
+      const claim: SigningKeyClaim = {
+        registry: eventBundle.registry,
+        signer: eventBundle.signer,
+        publicKey: eventBundle.publicKey,
+        kind: eventBundle.signedBy === "attester" ? "attester" : "organisation",
+      };
+      return await verifyAnchors(eventBundle, claim, options, checks, (anchors, key) =>
+        report(eventBundle, anchors, key),
+      );
     }
     bundle = parseProofBundle(value);
     checks.push({ name: "bundle format", ok: true, detail: bundle.format });
@@ -109,15 +123,25 @@ export async function verifyBundle(text: string, options: VerifyBundleOptions): 
       time: isoTime(ts),
     };
   }
-  return verifyAnchors(bundle, options, checks, (anchors) => report(bundle, anchors));
+  const claim: SigningKeyClaim = {
+    registry: bundle.registry,
+    signer: bundle.device,
+    publicKey: bundle.publicKey,
+    kind: "device",
+  };
+  return verifyAnchors(bundle, claim, options, checks, (anchors, key) => report(bundle, anchors, key));
 }
 
-/** Checks every anchor of a bundle whose offline checks are in `checks` (RPC calls only when they pass). */
+/**
+ * Checks every anchor of a bundle whose offline checks are in `checks` (RPC calls only when they pass),
+ * then its signing key in the registry at the anchor time.
+ */
 async function verifyAnchors(
   bundle: { merkle: ProofBundle["merkle"]; anchors: AnchorRecord[] },
+  claim: SigningKeyClaim,
   options: VerifyBundleOptions,
   checks: Check[],
-  report: (anchors: AnchorVerification[]) => VerifyReport,
+  report: (anchors: AnchorVerification[], signingKey: KeyVerification) => VerifyReport,
 ): Promise<VerifyReport> {
   const offlineOk = checks.every((c) => c.ok);
 
@@ -140,7 +164,21 @@ async function verifyAnchors(
         await verifyAnchor(index, anchor, bundle, offlineOk, options.rpcUrls.length > 0, connectAll),
       );
     }
-    return report(anchors);
+    const haveRpc = options.rpcUrls.length > 0;
+    const signingKey: KeyVerification = !offlineOk
+      ? {
+          result: "unchecked",
+          registry: claim.registry ?? null,
+          record: null,
+          detail: "not checked: the offline checks failed",
+        }
+      : await checkSigningKey(
+          claim,
+          anchors,
+          claim.registry !== undefined && haveRpc ? (await connectAll()).chains : [],
+          haveRpc,
+        );
+    return report(anchors, signingKey);
   } finally {
     if (endpoints) for (const chain of (await endpoints).chains) chain.close();
   }

@@ -127,13 +127,24 @@ describe("walking skeleton: device -> gateway -> L2 anchor -> proof", () => {
   });
 
   it("anchors the batch on the local L2 and serves a bundle the CLI verifies on chain", async () => {
-    const bundle = await waitForBundle(ids[2]!, (b) => anchoredOn(b, stack.chainId));
+    // The registrar puts the device key on the registry; the bundle names it once it is there.
+    const bundle = await waitForBundle(
+      ids[2]!,
+      (b) => anchoredOn(b, stack.chainId) && b.registry !== undefined,
+    );
     expect(bundle.format).toBe("sealtrail-proof-v1");
     expect(bundle.anchors[0]!.contract).toBe(stack.anchorContract);
+    expect(bundle.registry).toEqual({
+      chainId: stack.chainId,
+      contract: stack.deviceRegistryContract,
+      key: device.address,
+      kind: "device",
+    });
     const file = join(dir, "bundle.json");
     writeFileSync(file, JSON.stringify(bundle));
     const ours = await runNode(["--import", "tsx", "cli/main.ts", "verify", file, "--rpc", stack.rpcUrl]);
     expect(ours).toMatchObject({ code: 0 });
+    expect(ours.out).toMatch(/✓ active at anchor\s+device key registered at/);
     // The verifier written independently from DESIGN.md agrees.
     const theirs = await runNode([
       "test/independent/cli.mjs",
@@ -164,13 +175,18 @@ describe("walking skeleton: device -> gateway -> L2 anchor -> proof", () => {
     await stack.stop();
     stack = await startStack({ config: demoConfigFromEnv({ ...stackEnv(), ...portEnv(ports) }).config });
     expect(await stack.store.countMessages()).toBe(5);
+    // The fresh chain's registry gets the key again (the registrar follows the redeployment).
     const after = await waitForBundle(
       ids[0]!,
-      (b) => anchoredOn(b, stack.chainId) && b.anchors[0]!.txHash !== before.anchors[0]!.txHash,
+      (b) =>
+        anchoredOn(b, stack.chainId) &&
+        b.anchors[0]!.txHash !== before.anchors[0]!.txHash &&
+        b.registry?.contract === stack.deviceRegistryContract,
     );
     const file = join(dir, "after-restart.json");
     writeFileSync(file, JSON.stringify(after));
     const result = await runNode(["--import", "tsx", "cli/main.ts", "verify", file, "--rpc", stack.rpcUrl]);
     expect(result).toMatchObject({ code: 0 });
+    expect(result.out).toMatch(/✓ active at anchor/);
   });
 });

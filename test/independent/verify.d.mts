@@ -82,6 +82,13 @@ export interface BundleReport {
   message: MessageResult | null;
   merkle: (InclusionResult & { root: string; depth: number }) | null;
   anchors: AnchorReport[];
+  /** The signing key's registry check (bundles with a `registry` section). */
+  key?: {
+    checked: boolean;
+    ok?: boolean;
+    detail: string;
+    record?: { registeredAt: number; revokedAt: number; metadataHash: string };
+  };
 }
 export interface BundleOptions {
   rpcUrl?: string | Record<string | number, string>;
@@ -125,3 +132,11 @@ export function verifyInclusion(root: string, messageId: string, proof: string[]
 export function verifyTree(root: string, messageIds: string[], proofs?: string[][]): TreeResult;
 export function verifyBundle(bundle: unknown, options?: string | BundleOptions): Promise<BundleReport>;
 export function closeProviders(): void;
+
+export function registryMetadataHash(kind: "device" | "organisation" | "attester", publicKey: string): string;
+export function registryKeyOk(
+  record: { registeredAt: number; revokedAt: number; metadataHash: string },
+  kind: "device" | "organisation" | "attester",
+  publicKey: string,
+  anchoredAt: number,
+): { ok: boolean; detail: string };

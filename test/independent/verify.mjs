@@ -11,6 +11,8 @@
 //   verifyTree(root, messageIds, proofs?)  -> { ok, root, rebuiltRoot, proofs: [...], errors }
 //   verifyBundle(bundle, options?)         -> Promise<report>   (options: { rpcUrl } | string)
 //   addressFromPublicKey(publicKey)        -> lowercase 0x address
+//   registryMetadataHash(kind, publicKey)  -> the key registry's metadata hash (docs/protocol.md 13.1)
+//   registryKeyOk(record, kind, key, t)    -> { ok, detail }: the key rule at anchor time t
 //   decodeCbor(bytes, options?)            -> strict CBOR decode (typed tree)
 //
 // Failure categories (coarse, for comparison with other implementations):
@@ -1114,6 +1116,23 @@ export async function verifyBundle(bundle, options = {}) {
     if (entry.ok) anchoredOnChain = true;
   }
   if (anchoredOnChain && report.errors.length === 0) report.level = "anchored";
+  // docs/protocol.md sections 13.1 and 15 step 4: the signing key, judged at the earliest verified anchor.
+  if (b.registry !== undefined) {
+    const anchoredAt = report.anchors
+      .filter((e) => e.ok === true)
+      .map((e) => b.anchors[e.index].blockTimestamp)
+      .sort((x, y) => x - y)[0];
+    const url =
+      typeof opts.rpcUrl === "object" && opts.rpcUrl !== null ? opts.rpcUrl[b.registry.chainId] : opts.rpcUrl;
+    report.key = await checkRegistryKey(b, device, anchoredAt, url);
+    if (report.key.checked) check("signing key in registry", report.key.ok, report.key.detail);
+    else report.warnings.push({ check: "signing key", detail: report.key.detail });
+  } else {
+    report.warnings.push({
+      check: "signing key",
+      detail: "the bundle names no key registry: key state not checked",
+    });
+  }
   if (!anyChecked && b.anchors.some((a) => a.status === "included" || a.status === "final")) {
     report.warnings.push({
       check: "anchors",
@@ -1121,6 +1140,57 @@ export async function verifyBundle(bundle, options = {}) {
     });
   }
   return finish();
+}
+
+/** keccak256("sealtrail-key-v1:" + kind + ":" || 33-byte compressed key), hex. */
+export function registryMetadataHash(kind, publicKey) {
+  const key = hexToBytes(publicKey, "publicKey");
+  if (key.length !== 33) throw new Error("a compressed public key has 33 bytes");
+  const tag = new TextEncoder().encode(`sealtrail-key-v1:${kind}:`);
+  return keccakHex(new Uint8Array([...tag, ...key]));
+}
+
+/** The rule of section 13.1: registered as its kind, not revoked at or before the anchor time (seconds). */
+export function registryKeyOk(record, kind, publicKey, anchoredAt) {
+  if (record.registeredAt === 0) return { ok: false, detail: "never registered" };
+  if (record.metadataHash.toLowerCase() !== registryMetadataHash(kind, publicKey))
+    return { ok: false, detail: `metadata hash ${record.metadataHash} is not the ${kind} key's` };
+  if (record.revokedAt !== 0 && record.revokedAt <= anchoredAt)
+    return { ok: false, detail: `revoked at ${record.revokedAt}, not after the anchor time ${anchoredAt}` };
+  return {
+    ok: true,
+    detail: `registered at ${record.registeredAt}, revoked at ${record.revokedAt || "never"}`,
+  };
+}
+
+async function checkRegistryKey(b, device, anchoredAt, url) {
+  const r = b.registry;
+  if (device === undefined || r.key.toLowerCase() !== device)
+    return { checked: true, ok: false, detail: `registry.key ${r.key} is not the kid ${device}` };
+  if (r.kind !== "device")
+    return { checked: true, ok: false, detail: `registry.kind ${r.kind} for a reading` };
+  if (anchoredAt === undefined) return { checked: false, detail: "no verified anchor to date the message" };
+  if (!url) return { checked: false, detail: "no RPC URL for the registry's chain: key NOT checked" };
+  try {
+    const { provider, chainId } = await providerFor(url);
+    if (chainId !== BigInt(r.chainId))
+      return { checked: false, detail: `RPC is chain ${chainId}, registry on ${r.chainId}` };
+    // deviceRecord(address): selector 0x27dc9894 (docs/protocol.md section 13.1), five 32-byte words back.
+    const data = `0x27dc9894${r.key.toLowerCase().slice(2).padStart(64, "0")}`;
+    const out = await withTimeout(provider.call({ to: r.contract, data }), "eth_call deviceRecord");
+    if (out.length !== 2 + 64 * 5)
+      return { checked: true, ok: false, detail: `no registry at ${r.contract}` };
+    const word = (i) => out.slice(2 + 64 * i, 2 + 64 * (i + 1));
+    const record = {
+      registeredAt: Number(BigInt(`0x${word(0)}`)),
+      revokedAt: Number(BigInt(`0x${word(1)}`)),
+      metadataHash: `0x${word(4)}`,
+    };
+    const verdict = registryKeyOk(record, "device", b.publicKey, anchoredAt);
+    return { checked: true, record, ...verdict };
+  } catch (e) {
+    return { checked: false, detail: `RPC error: ${e?.shortMessage ?? e?.message ?? e}` };
+  }
 }
 
 async function checkAnchorOnChain({ provider, chainId }, a, rootLc, entry, opts) {

@@ -16,9 +16,11 @@ export function contentFromProvenance(
 ): EvidenceContent {
   const readings: Hex[] = [];
   for (const d of document.devices) {
-    if (d.before) readings.push(d.before[2]);
-    for (const row of d.readings.rows) readings.push(row[2]);
-    if (d.after) readings.push(d.after[2]);
+    // Built with readingIds: each row ends with its message id ([ts, tempC, batch, messageId]).
+    const idOf = (row: readonly unknown[]): Hex => row[3] as Hex;
+    if (d.before) readings.push(idOf(d.before));
+    for (const row of d.readings.rows) readings.push(idOf(row));
+    if (d.after) readings.push(idOf(d.after));
   }
   const { profile, source } = document.profile;
   return {

@@ -58,6 +58,8 @@ export function getItemEvidence(
       viewer,
       now: Date.now(),
       maxSilenceMs,
+      // The package lists every reading the verdict reads by id.
+      readingIds: true,
       ...(deps.defaultTemperatureProfile ? { defaultProfile: deps.defaultTemperatureProfile } : {}),
     });
     if (document === null) {

@@ -1,19 +1,23 @@
 import { describe, expect, it } from "@jest/globals";
-import type { WindowReading } from "#gateway";
+import type { ReadingColumns } from "#gateway";
 import { type ChainGap, DEFAULT_TEMPERATURE_PROFILE as profile } from "#provenance";
 import { assessJourney } from "./assessJourney.ts";
+import { noReadings } from "./readingColumns.ts";
 import type { WatchedReadings } from "./watchReadings.ts";
 
 const MIN = 60_000;
-const readings = (from: number, to: number, tempC = 5): WindowReading[] =>
-  Array.from({ length: to - from + 1 }, (_, i) => ({
-    seq: from + i,
-    ts: (from + i) * MIN,
-    messageId: `0x${"00".repeat(32)}`,
-    prev: `0x${"00".repeat(32)}`,
-    tempC,
-    batchId: null,
-  }));
+const readings = (from: number, to: number, tempC = 5): ReadingColumns => {
+  const count = to - from + 1;
+  return {
+    count,
+    seq: Array.from({ length: count }, (_, i) => from + i),
+    ts: Array.from({ length: count }, (_, i) => (from + i) * MIN),
+    tempC: Array.from({ length: count }, () => tempC),
+    batchId: Array.from({ length: count }, () => null),
+    idsHex: "00".repeat(32 * count),
+    prevsHex: "00".repeat(32 * count),
+  };
+};
 /** A sensor that watched from minute `from` to minute `to`, reporting each minute, with `gaps`. */
 const watched = (from: number, to: number, gaps: ChainGap[] = []): WatchedReadings => ({
   watch: {
@@ -29,8 +33,8 @@ const watched = (from: number, to: number, gaps: ChainGap[] = []): WatchedReadin
   from: from * MIN,
   to: to * MIN,
   readings: readings(from, to),
-  before: null,
-  after: null,
+  before: noReadings(),
+  after: noReadings(),
   truncated: false,
   complete: gaps.length === 0,
   gaps,

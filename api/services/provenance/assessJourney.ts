@@ -27,8 +27,11 @@ export function assessJourney(
     to: Math.max(...watched.map((w) => w.to)),
   };
   const samples: TemperatureSample[] = [];
-  for (const w of watched)
-    for (const r of w.readings) if (r.tempC !== null) samples.push({ ts: r.ts, tempC: r.tempC });
+  for (const { readings: r } of watched)
+    for (let i = 0; i < r.count; i++) {
+      const tempC = r.tempC[i];
+      if (tempC !== null && tempC !== undefined) samples.push({ ts: r.ts[i]!, tempC });
+    }
   const clean = (w: WatchedReadings, g: Gap) =>
     w.from <= g.from && w.to >= g.to && w.gaps.every((o) => o.to <= g.from || o.from >= g.to);
   const gaps: Gap[] = [];

@@ -1,4 +1,4 @@
-import type { AnchorTarget, EventStore, EventViewer, Store, WindowReading } from "#gateway";
+import type { AnchorTarget, EventStore, EventViewer, ReadingColumns, Store } from "#gateway";
 import type { AnchorStatus, Hex } from "#protocol";
 import {
   type ChainGap,
@@ -11,15 +11,24 @@ import type { ItemRef } from "../../validation/parseItemParam.ts";
 import { anchorTiers } from "./anchorTiers.ts";
 import { assessJourney } from "./assessJourney.ts";
 import type { CallerAccess } from "./callerAccess.ts";
+import { messageIdAt } from "./readingColumns.ts";
 import { type EffectiveProfile, temperatureProfileOf } from "./temperatureProfileOf.ts";
 import { traceItem } from "./traceItem.ts";
 import { watchReadings } from "./watchReadings.ts";
 
-/** The provenance document's format: versioned, so a reader can refuse one it does not know. */
-export const PROVENANCE_FORMAT = "sealtrail-provenance-v1";
+/**
+ * The provenance document's format: versioned, so a reader can refuse one it does not know. v2 (issue 12):
+ * reading rows are [ts, tempC, batch], with the message id as a fourth column only when asked for
+ * (`readingIds`); v1's rows were [ts, tempC, messageId, batch], the ids three quarters of a 30-day answer.
+ */
+export const PROVENANCE_FORMAT = "sealtrail-provenance-v2";
 /** Columns of a reading row: 43,200 readings as objects would repeat every key 43,200 times. */
-export const READING_COLUMNS = ["ts", "tempC", "messageId", "batch"] as const;
-export type ReadingRow = [ts: number, tempC: number | null, messageId: Hex, batch: number | null];
+export const READING_COLUMNS = ["ts", "tempC", "batch"] as const;
+/** The same with each reading's message id, for a caller that asked for them. */
+export const READING_COLUMNS_WITH_IDS = [...READING_COLUMNS, "messageId"] as const;
+export type ReadingRow =
+  | [ts: number, tempC: number | null, batch: number | null]
+  | [ts: number, tempC: number | null, batch: number | null, messageId: Hex];
 
 export type ProvenanceEventJson =
   | {
@@ -61,7 +70,12 @@ export type ProvenanceDocument = {
     to: number | null;
     complete: boolean;
     gaps: ChainGap[];
-    readings: { count: number; truncated: boolean; columns: typeof READING_COLUMNS; rows: ReadingRow[] };
+    readings: {
+      count: number;
+      truncated: boolean;
+      columns: typeof READING_COLUMNS | typeof READING_COLUMNS_WITH_IDS;
+      rows: ReadingRow[];
+    };
     before: ReadingRow | null;
     after: ReadingRow | null;
   }[];
@@ -80,9 +94,21 @@ export type ProvenanceContext = {
   now: number;
   maxSilenceMs: number;
   defaultProfile?: TemperatureProfile;
+  /** Give each reading row its message id (4 MB instead of 1 MB of JSON for 30 days at one a minute). */
+  readingIds?: boolean;
 };
 
-const row = (r: WindowReading): ReadingRow => [r.ts, r.tempC, r.messageId, r.batchId];
+/** The readings as rows, straight from their columns (no object per reading on the way). */
+function rowsOf(c: ReadingColumns, withIds: boolean): ReadingRow[] {
+  const rows: ReadingRow[] = new Array(c.count);
+  for (let i = 0; i < c.count; i++) {
+    const ts = c.ts[i]!;
+    const tempC = c.tempC[i] ?? null;
+    const batch = c.batchId[i] ?? null;
+    rows[i] = withIds ? [ts, tempC, batch, messageIdAt(c, i)] : [ts, tempC, batch];
+  }
+  return rows;
+}
 
 /**
  * The provenance of one item: its events in time order (those the caller may not see — visibleEvents —
@@ -104,7 +130,8 @@ export async function buildProvenance(
   const batchIds = new Set<number>();
   for (const { record } of trace.events) if (record.batchId !== null) batchIds.add(record.batchId);
   for (const w of watched)
-    for (const r of [...w.readings, w.before, w.after]) if (r && r.batchId !== null) batchIds.add(r.batchId);
+    for (const c of [w.readings, w.before, w.after])
+      for (const b of c.batchId) if (b !== null) batchIds.add(b);
   const tiers = await anchorTiers(ctx.store, ctx.targets, batchIds);
   const tierOf = (batch: number | null): AnchorStatus =>
     batch === null ? "pending" : (tiers.get(batch) ?? "sealed");
@@ -135,6 +162,7 @@ export async function buildProvenance(
   const profile = await temperatureProfileOf(ctx.store, item.gtin, ctx.defaultProfile);
   const firstEvent = trace.events[0]!.record.eventTime;
   const coldChain = assessJourney(watched, profile.profile, { from: firstEvent, to: ctx.now });
+  const withIds = ctx.readingIds === true;
   return {
     format: PROVENANCE_FORMAT,
     item: { id: item.id, gtin: item.gtin },
@@ -154,13 +182,13 @@ export async function buildProvenance(
       complete: w.complete,
       gaps: w.gaps,
       readings: {
-        count: w.readings.length,
+        count: w.readings.count,
         truncated: w.truncated,
-        columns: READING_COLUMNS,
-        rows: w.readings.map(row),
+        columns: withIds ? READING_COLUMNS_WITH_IDS : READING_COLUMNS,
+        rows: rowsOf(w.readings, withIds),
       },
-      before: w.before && row(w.before),
-      after: w.after && row(w.after),
+      before: rowsOf(w.before, withIds)[0] ?? null,
+      after: rowsOf(w.after, withIds)[0] ?? null,
     })),
     batches: Object.fromEntries([...tiers].map(([id, tier]) => [String(id), tier])),
     profile,

@@ -1,6 +1,7 @@
-import type { DeviceRecord, EventStore, Store, WindowReading } from "#gateway";
+import type { DeviceRecord, EventStore, ReadingColumns, Store } from "#gateway";
 import { isGs1Error, parseDigitalLink } from "#gs1";
 import { type ChainGap, checkReadingChain, type SensorWatch } from "#provenance";
+import { chainLinksOf, joinReadingColumns, noReadings } from "./readingColumns.ts";
 
 /** One sensor over one stretch of the journey, with its readings and whether they are complete. */
 export type WatchedReadings = {
@@ -16,10 +17,11 @@ export type WatchedReadings = {
   keys: { address: DeviceRecord["address"]; from: number; to: number }[];
   from: number;
   to: number;
-  /** Readings with from <= ts <= to (only stored, so verified, ones), by time. */
-  readings: WindowReading[];
-  before: WindowReading | null;
-  after: WindowReading | null;
+  /** Readings with from <= ts <= to (only stored, so verified, ones), by time, as columns. */
+  readings: ReadingColumns;
+  /** The reading just before the stretch and the one just after it (0 or 1 row each). */
+  before: ReadingColumns;
+  after: ReadingColumns;
   truncated: boolean;
   complete: boolean;
   gaps: ChainGap[];
@@ -71,7 +73,7 @@ async function keyHistory(
  * @example const watched = await watchReadings(store, sensorsWatching(item, holdings), { now, maxSilenceMs })
  */
 export async function watchReadings(
-  store: Pick<Store, "findDeviceByGiai" | "getDevice"> & Pick<EventStore, "readingsAround">,
+  store: Pick<Store, "findDeviceByGiai" | "getDevice"> & Pick<EventStore, "readingColumnsAround">,
   watches: readonly SensorWatch[],
   options: { now: number; maxSilenceMs: number },
 ): Promise<WatchedReadings[]> {
@@ -89,9 +91,9 @@ export async function watchReadings(
         keys: [],
         from,
         to,
-        readings: [],
-        before: null,
-        after: null,
+        readings: noReadings(),
+        before: noReadings(),
+        after: noReadings(),
         truncated: false,
         ...checkReadingChain([], { from, to, maxSilenceMs: options.maxSilenceMs }),
       });
@@ -100,36 +102,32 @@ export async function watchReadings(
     const parts = (await keyHistory(store, device))
       .map((k) => ({ device: k.device, from: Math.max(from, k.from), to: Math.min(to, k.to) }))
       .filter((k) => k.from <= k.to);
-    const joined: Omit<WatchedReadings, "watch" | "giai" | "device" | "from" | "to"> = {
+    const joined: Omit<WatchedReadings, "watch" | "giai" | "device" | "from" | "to" | "readings"> = {
       keys: [],
-      readings: [],
-      before: null,
-      after: null,
+      before: noReadings(),
+      after: noReadings(),
       truncated: false,
       complete: true,
       gaps: [],
     };
+    const readings: ReadingColumns[] = [];
     for (const [i, part] of parts.entries()) {
-      const window = await store.readingsAround(part.device.address, part.from, part.to);
-      const links = [
-        ...(window.before ? [window.before] : []),
-        ...window.within,
-        ...(window.after ? [window.after] : []),
-      ];
+      const window = await store.readingColumnsAround(part.device.address, part.from, part.to);
+      const links = chainLinksOf(joinReadingColumns([window.before, window.within, window.after]));
       const chain = checkReadingChain(links, {
         from: part.from,
         to: part.to,
         maxSilenceMs: options.maxSilenceMs,
       });
       joined.keys.push({ address: part.device.address, from: part.from, to: part.to });
-      joined.readings.push(...window.within);
+      readings.push(window.within);
       if (i === 0) joined.before = window.before;
       if (i === parts.length - 1) joined.after = window.after;
       joined.truncated ||= window.truncated;
       joined.complete &&= chain.complete;
       joined.gaps.push(...chain.gaps);
     }
-    result.push({ watch, giai, device, from, to, ...joined });
+    result.push({ watch, giai, device, from, to, readings: joinReadingColumns(readings), ...joined });
   }
   return result;
 }

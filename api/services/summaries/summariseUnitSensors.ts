@@ -109,7 +109,10 @@ export async function summariseUnitSensors(
       ctx.defaultProfile,
     );
     for (const key of watched.keys) {
-      const readings = watched.readings.filter((r) => r.ts >= key.from && r.ts <= key.to);
+      const { ts, tempC } = watched.readings;
+      const readings = ts.flatMap((t, i) =>
+        t >= key.from && t <= key.to ? [{ ts: t, tempC: tempC[i] ?? null }] : [],
+      );
       const part = { ...base, key: key.address, from: key.from, to: key.to, readings: readings.length, gaps };
       const stored = findStored(summaries, interval.device, key.from, key.to);
       if (stored) {

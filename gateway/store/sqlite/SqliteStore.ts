@@ -6,6 +6,7 @@ import type {
   CaptureJobState,
   CreateOrganisationOutcome,
   CredentialRecord,
+  DeviceReadingColumns,
   DeviceReadingWindow,
   EventQuery,
   EventRecord,
@@ -19,6 +20,12 @@ import type {
   StoredEvent,
   TemperatureProfileRecord,
 } from "../eventTypes.ts";
+import type {
+  RegistryOperation,
+  RegistryOperationUpdate,
+  RegistryOutbox,
+  RegistryOutboxSummary,
+} from "../registryOutboxTypes.ts";
 import type {
   AnchorRecord,
   AnchorTarget,
@@ -42,6 +49,15 @@ import { MessageWriter } from "./MessageWriter.ts";
 import { migrateSchema } from "./migrateSchema.ts";
 import { type ConnectionSettings, openConnection, readConnectionSettings } from "./openConnection.ts";
 import { InsertStatus, type MessageInsert, prepareMessageInsert } from "./prepareMessageInsert.ts";
+import {
+  enqueueAttesterKey,
+  enqueueRegistryOperation,
+  nextRegistryOperation,
+  registryOperationsOf,
+  registryOutboxSummary,
+  retargetRegistryOutbox,
+  updateRegistryOperation,
+} from "./registryOutbox.ts";
 import { rotateDevice } from "./rotateDevice.ts";
 import {
   DEVICE_WITH_GIAI,
@@ -123,7 +139,7 @@ function anchorFromRow(r: AnchorRow): AnchorRecord {
  * busy_timeout never helps it. BEGIN IMMEDIATE takes the write lock before reading, waiting for it under
  * busy_timeout. writeContention.test.ts reproduces the failure.
  */
-export class SqliteStore implements Store, EventStore {
+export class SqliteStore implements Store, EventStore, RegistryOutbox {
   private readonly db: Database.Database;
   private readonly groupCommitMs: number;
   private readonly groupCommitMaxSize: number;
@@ -172,10 +188,22 @@ export class SqliteStore implements Store, EventStore {
     registeredAt: number;
   }): Promise<DeviceRecord> {
     this.db
-      .prepare(
-        "INSERT INTO devices (address, public_key, label, registered_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-      )
-      .run(d.address, Buffer.from(d.publicKey), d.label, d.registeredAt);
+      .transaction(() => {
+        const inserted = this.db
+          .prepare(
+            "INSERT INTO devices (address, public_key, label, registered_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+          )
+          .run(d.address, Buffer.from(d.publicKey), d.label, d.registeredAt);
+        if (inserted.changes === 1)
+          enqueueRegistryOperation(this.db, {
+            keyKind: "device",
+            operation: "register",
+            address: d.address,
+            publicKey: d.publicKey,
+            at: d.registeredAt,
+          });
+      })
+      .immediate();
     const row = this.stmt.getDevice.get(d.address) as DeviceRow;
     return deviceFromRow(row);
   }
@@ -193,8 +221,14 @@ export class SqliteStore implements Store, EventStore {
 
   async revokeDevice(address: Address, at: number): Promise<DeviceRecord | undefined> {
     this.db
-      .prepare("UPDATE devices SET revoked_at = ? WHERE address = ? AND revoked_at IS NULL")
-      .run(at, address);
+      .transaction(() => {
+        const revoked = this.db
+          .prepare("UPDATE devices SET revoked_at = ? WHERE address = ? AND revoked_at IS NULL")
+          .run(at, address);
+        if (revoked.changes === 1)
+          enqueueRegistryOperation(this.db, { keyKind: "device", operation: "revoke", address, at });
+      })
+      .immediate();
     return this.getDevice(address);
   }
 
@@ -204,6 +238,30 @@ export class SqliteStore implements Store, EventStore {
     at: number;
   }): Promise<RotateOutcome> {
     return rotateDevice(this.db, rotation);
+  }
+
+  async nextRegistryOperation(): Promise<RegistryOperation | undefined> {
+    return nextRegistryOperation(this.db);
+  }
+
+  async updateRegistryOperation(id: number, update: RegistryOperationUpdate): Promise<RegistryOperation> {
+    return updateRegistryOperation(this.db, id, update);
+  }
+
+  async registryOperationsOf(address: Address): Promise<RegistryOperation[]> {
+    return registryOperationsOf(this.db, address);
+  }
+
+  async registryOutboxSummary(): Promise<RegistryOutboxSummary> {
+    return registryOutboxSummary(this.db);
+  }
+
+  async retargetRegistryOutbox(target: { chainId: number; contract: Address }): Promise<number> {
+    return retargetRegistryOutbox(this.db, target, Date.now());
+  }
+
+  async enqueueAttesterKey(key: { address: Address; publicKey: Uint8Array }, at: number): Promise<boolean> {
+    return enqueueAttesterKey(this.db, key, at);
   }
 
   async flagDevice(address: Address, at: number): Promise<void> {
@@ -624,6 +682,10 @@ export class SqliteStore implements Store, EventStore {
 
   async readingsAround(device: Address, from: number, to: number): Promise<DeviceReadingWindow> {
     return events.readingsAround(this.db, device, from, to);
+  }
+
+  async readingColumnsAround(device: Address, from: number, to: number): Promise<DeviceReadingColumns> {
+    return events.readingColumnsAround(this.db, device, from, to);
   }
 
   async anchorsOfBatches(

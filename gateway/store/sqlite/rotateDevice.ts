@@ -1,13 +1,15 @@
 import type Database from "better-sqlite3";
 import type { Address } from "#protocol";
 import type { RotateOutcome } from "../types.ts";
+import { enqueueRegistryOperation } from "./registryOutbox.ts";
 import { DEVICE_WITH_GIAI, type DeviceRow, deviceFromRow } from "./rows.ts";
 
 /**
  * Replaces device key `from` by `to` in one transaction, mirroring SealtrailDeviceRegistry.rotate: `to` is
  * registered naming `from`, `from` is revoked at the same instant naming `to`. The checks run in the
  * contract's order: `to` must be new (so rotating a key to itself is "already registered"), then `from`
- * must be registered and active. Nothing changes unless both hold.
+ * must be registered and active. Nothing changes unless both hold; the rotation is queued for the
+ * registry contract in the same transaction.
  *
  * The device's GIAI moves to the new key in the same transaction: it names the physical sensor, which
  * AssociationEvents keep naming after the rotation, so findDeviceByGiai must find the key that signs now
@@ -43,6 +45,14 @@ export function rotateDevice(
         rotation.to.address,
         rotation.from,
       );
+      enqueueRegistryOperation(db, {
+        keyKind: "device",
+        operation: "rotate",
+        address: rotation.from,
+        newAddress: rotation.to.address,
+        publicKey: rotation.to.publicKey,
+        at: rotation.at,
+      });
       return {
         status: "rotated",
         from: deviceFromRow(get.get(rotation.from) as DeviceRow),

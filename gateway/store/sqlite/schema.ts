@@ -1,8 +1,10 @@
+import { MIGRATION_6, REGISTRY_OUTBOX_SQL } from "./registryOutbox.ts";
+
 /**
- * SQLite schema, version 5. `user_version` records it; a newer file is refused rather than misread, an older
+ * SQLite schema, version 6. `user_version` records it; a newer file is refused rather than misread, an older
  * one is brought up to date by {@link MIGRATIONS} when it is opened.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /**
  * The messages table: readings and events side by side, so batching, anchoring and Merkle proofs treat
@@ -206,7 +208,8 @@ CREATE TABLE IF NOT EXISTS meta (
   value TEXT NOT NULL
 ) STRICT;
 ${EVENT_TABLES_SQL}
-${PROVENANCE_SQL}`;
+${PROVENANCE_SQL}
+${REGISTRY_OUTBOX_SQL}`;
 
 /**
  * What brings a file of version `n - 1` to version `n`, keyed by `n`. A new file gets SCHEMA_SQL, which is
@@ -231,4 +234,6 @@ ${EVENT_TABLES_SQL}`,
   // The covering index that replaces (device, device_ts) is built once over every reading, O(rows log rows),
   // by READINGS_BY_DEVICE_SQL after this step: 3.8 s of CPU for a file of 1 million readings here.
   5: "DROP INDEX IF EXISTS messages_device_ts;",
+  // The registry outbox, with every key change the file already holds queued (see registryOutbox.ts).
+  6: MIGRATION_6,
 };

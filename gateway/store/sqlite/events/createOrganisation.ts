@@ -1,11 +1,13 @@
 import type Database from "better-sqlite3";
 import type { Address } from "#protocol";
 import type { CreateOrganisationOutcome } from "../../eventTypes.ts";
+import { enqueueRegistryOperation } from "../registryOutbox.ts";
 import { readOrganisation } from "./organisationRows.ts";
 
 /**
  * Creates an organisation with its GLNs and signing keys in one transaction; nothing is written unless the
- * id is new, no GLN belongs to another organisation and no key is registered yet.
+ * id is new, no GLN belongs to another organisation and no key is registered yet. The keys' registrations are
+ * queued for the registry contract in the same transaction.
  */
 export function createOrganisation(
   db: Database.Database,
@@ -38,7 +40,16 @@ export function createOrganisation(
       const addKey = db.prepare(
         "INSERT INTO organisation_keys (address, organisation, public_key, registered_at) VALUES (?, ?, ?, ?)",
       );
-      for (const key of org.keys) addKey.run(key.address, org.id, Buffer.from(key.publicKey), org.createdAt);
+      for (const key of org.keys) {
+        addKey.run(key.address, org.id, Buffer.from(key.publicKey), org.createdAt);
+        enqueueRegistryOperation(db, {
+          keyKind: "organisation",
+          operation: "register",
+          address: key.address,
+          publicKey: key.publicKey,
+          at: org.createdAt,
+        });
+      }
       return { status: "created", organisation: readOrganisation(db, org.id)! };
     })
     .immediate();

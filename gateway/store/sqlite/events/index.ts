@@ -13,3 +13,4 @@ export { addOrganisationKey, revokeOrganisationKey, rotateOrganisationKey } from
 export { getOrganisationKey, listOrganisations, readOrganisation } from "./organisationRows.ts";
 export { anchorsOfBatches, eventsNaming, readingsAround } from "./provenanceQueries.ts";
 export { eventQuerySql, queryEvents } from "./queryEvents.ts";
+export { readingColumnsAround } from "./readingColumnsAround.ts";

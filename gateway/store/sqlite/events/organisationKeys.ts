@@ -1,7 +1,9 @@
-// The lifecycle of an organisation's signing keys, as for device keys: add, revoke, rotate.
+// The lifecycle of an organisation's signing keys, as for device keys: add, revoke, rotate. Each change is
+// queued for the registry contract (registry_outbox) in its own transaction.
 import type Database from "better-sqlite3";
 import type { Address } from "#protocol";
 import type { AddKeyOutcome, RevokeKeyOutcome, RotateKeyOutcome } from "../../eventTypes.ts";
+import { enqueueRegistryOperation } from "../registryOutbox.ts";
 import { getOrganisationKey } from "./organisationRows.ts";
 
 /** Registers one more key for an organisation; a key registered anywhere already is refused. */
@@ -20,6 +22,13 @@ export function addOrganisationKey(
       db.prepare(
         "INSERT INTO organisation_keys (address, organisation, public_key, registered_at) VALUES (?, ?, ?, ?)",
       ).run(key.address, organisation, Buffer.from(key.publicKey), at);
+      enqueueRegistryOperation(db, {
+        keyKind: "organisation",
+        operation: "register",
+        address: key.address,
+        publicKey: key.publicKey,
+        at,
+      });
       return { status: "added", key: getOrganisationKey(db, key.address)! };
     })
     .immediate();
@@ -38,6 +47,7 @@ export function revokeOrganisationKey(
       if (!key || key.organisation !== organisation) return { status: "unknown" };
       if (key.revokedAt !== null) return { status: "already-revoked", key };
       db.prepare("UPDATE organisation_keys SET revoked_at = ? WHERE address = ?").run(at, address);
+      enqueueRegistryOperation(db, { keyKind: "organisation", operation: "revoke", address, at });
       return { status: "revoked", key: getOrganisationKey(db, address)! };
     })
     .immediate();
@@ -77,6 +87,14 @@ export function rotateOrganisationKey(
         rotation.to.address,
         rotation.from,
       );
+      enqueueRegistryOperation(db, {
+        keyKind: "organisation",
+        operation: "rotate",
+        address: rotation.from,
+        newAddress: rotation.to.address,
+        publicKey: rotation.to.publicKey,
+        at: rotation.at,
+      });
       return {
         status: "rotated",
         from: getOrganisationKey(db, rotation.from)!,

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import Database from "better-sqlite3";
 import { deviceIdentityFromPrivateKey, GENESIS_PREV, keccak256, readingToJson, signReading } from "#protocol";
 import { SqliteStore } from "../SqliteStore.ts";
+import { SCHEMA_VERSION } from "../schema.ts";
 import { READINGS_WINDOW_SQL } from "./provenanceQueries.ts";
 
 const key = (label: string) =>
@@ -110,7 +111,7 @@ describe("provenance queries of the SQLite store (schemas 4 and 5)", () => {
     expect(await migrated.readingsAround(device.address, 3_500, 6_000)).toEqual(expected);
     await migrated.close();
     const check = new Database(path, { readonly: true });
-    expect(check.pragma("user_version", { simple: true })).toBe(5);
+    expect(check.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     expect(
       check
         .prepare(
