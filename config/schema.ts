@@ -3,6 +3,7 @@ import { anchoringSection } from "./sections/anchoring.ts";
 import { apiSection } from "./sections/api.ts";
 import { commonSection } from "./sections/common.ts";
 import { demoSection } from "./sections/demo.ts";
+import { deploySection } from "./sections/deploy.ts";
 import { gatewaySection } from "./sections/gateway.ts";
 import { registrySection } from "./sections/registry.ts";
 import { simSection } from "./sections/sim.ts";
@@ -19,6 +20,7 @@ export const sealtrailConfigSchema = z.strictObject({
   api: apiSection.default(() => apiSection.parse({})),
   sim: simSection.default(() => simSection.parse({})),
   demo: demoSection.default(() => demoSection.parse({})),
+  deploy: deploySection.default(() => deploySection.parse({})),
 });
 
 export type SealtrailConfig = z.infer<typeof sealtrailConfigSchema>;
@@ -32,6 +34,7 @@ export const CONFIG_SECTIONS = {
   api: { schema: apiSection, title: "HTTP API" },
   sim: { schema: simSection, title: "Simulated fleet" },
   demo: { schema: demoSection, title: "Demo (`sealtrail demo`)" },
+  deploy: { schema: deploySection, title: "Contract deployment (`sealtrail deploy`)" },
 } as const;
 
 export type ConfigSectionName = keyof typeof CONFIG_SECTIONS;
