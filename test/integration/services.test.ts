@@ -209,6 +209,31 @@ describe("the services, started as the compose file starts them", () => {
     expect(metrics).toMatch(/^sealtrail_readings_accepted_total 1$/m);
   }, 180_000);
 
+  it("every metric the Prometheus alert rules name is served by the gateway's /metrics", async () => {
+    const rules = parse(readFileSync(join(REPO_ROOT, "deploy/prometheus/alerts.yml"), "utf8")) as {
+      groups: { rules: { alert: string; expr: string }[] }[];
+    };
+    const named = new Map<string, string>();
+    for (const rule of rules.groups.flatMap((g) => g.rules))
+      for (const [name] of rule.expr.matchAll(/\bsealtrail_[a-z0-9_]+/g)) named.set(name, rule.alert);
+    const exposition = await (await fetch(`http://127.0.0.1:${ports.gatewayHttp}/metrics`)).text();
+    // Families as declared (`# TYPE name kind`); a histogram's series are its name plus _bucket/_sum/_count.
+    const families = new Map(
+      [...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!] as const),
+    );
+    const served = (name: string) =>
+      families.has(name) ||
+      ["_bucket", "_sum", "_count"].some(
+        (suffix) => name.endsWith(suffix) && families.get(name.slice(0, -suffix.length)) === "histogram",
+      );
+    const missing = [...named].filter(([name]) => !served(name)).map(([name, alert]) => `${alert}: ${name}`);
+    expect({ missing, atLeast: named.size >= 8 }).toEqual({ missing: [], atLeast: true });
+    // The fee-cap gauge is there from the anchorer's start, at 0, so the rule sees 0 and not nothing.
+    expect(exposition).toMatch(
+      new RegExp(`^sealtrail_anchor_transactions_at_fee_cap\\{chain_id="${deployed.chainId}"\\} 0$`, "m"),
+    );
+  });
+
   it("the gateway's registrar puts the device registered through the API on the registry contract", async () => {
     type OnChain = { status: string; registration: { txHash: string; blockNumber: number } | null };
     let onChain: OnChain | undefined;
