@@ -83,6 +83,8 @@ export async function startGatewayService(config: SealtrailConfig, logger: Logge
         ...(ports ? { mqtt: gateway.mqttUrl } : {}),
         ...(ports?.tls === undefined ? {} : { mqtts: `mqtts://${config.gateway.mqttHost}:${ports.tls}` }),
         ...(ports?.ws === undefined ? {} : { ws: `ws://${config.gateway.mqttHost}:${ports.ws}/mqtt` }),
+        // RabbitMQ mode: what its auth_http.*_path settings must point at (devices log in through it).
+        ...(gateway.rabbitAuthUrl === undefined ? {} : { rabbitmqAuth: gateway.rabbitAuthUrl }),
       },
       stop: () => stopAll(stops, logger),
     };
