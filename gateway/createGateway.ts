@@ -216,6 +216,7 @@ export class Gateway {
       verifier,
       maxFutureSkewMs: config.maxFutureSkewMs,
       depth: this.metrics.depth,
+      storeWriteErrors: this.metrics.storeWriteErrors,
     };
     if (config.mode === "external") {
       this.consumer = new ExternalConsumer({

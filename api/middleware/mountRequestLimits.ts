@@ -1,4 +1,5 @@
 import type { Express, RequestHandler } from "express";
+import { allowAnyOrigin } from "../routes/resolver/allowAnyOrigin.ts";
 import { limitBody } from "./limitBody.ts";
 import { rateLimit } from "./rateLimit.ts";
 
@@ -34,6 +35,11 @@ export function publicPaths(resolverPathPrefix = ""): string[] {
   );
 }
 
+/** The public paths the GS1 Digital Link resolver serves: its keys under its prefix, its description. */
+export function resolverPaths(resolverPathPrefix = ""): string[] {
+  return [...RESOLVER_KEY_PATHS.map((p) => `${resolverPathPrefix}${p}`), "/.well-known/gs1resolver"];
+}
+
 /** Routes that take EPCIS documents (POST only: their GETs are the query interface). */
 export const CAPTURE_PATHS = ["/epcis/capture", "/epcis/events"] as const;
 
@@ -56,10 +62,30 @@ export function mountRequestLimits(
   app.use(open, limitBody(0));
   app.use("/api/v1", limitBody(API_BODY_BYTES));
   if (!limits) return;
-  if (limits.public > 0)
-    app.use(open, rateLimit({ name: "public", limit: limits.public, windowMs: limits.windowMs }));
+  // The resolver answers its refusals as problem documents, so its 429 is one too. req.baseUrl is the
+  // listed path the limiter was reached through, as the client spelled it (Express matches any case).
+  const resolver = new Set(resolverPaths(resolverPathPrefix).map((p) => p.toLowerCase()));
+  if (limits.public > 0) {
+    // Its CORS headers come first, so that a script of any origin can read the refusal too.
+    app.use(resolverPaths(resolverPathPrefix), allowAnyOrigin);
+    app.use(
+      open,
+      rateLimit({
+        name: "public",
+        limit: limits.public,
+        windowMs: limits.windowMs,
+        answersProblems: (req) => resolver.has(req.baseUrl.toLowerCase()),
+      }),
+    );
+  }
   if (limits.capture === 0) return;
-  const capture = rateLimit({ name: "capture", limit: limits.capture, windowMs: limits.windowMs });
+  // Capture is EPCIS only, whose every refusal is a problem document.
+  const capture = rateLimit({
+    name: "capture",
+    limit: limits.capture,
+    windowMs: limits.windowMs,
+    answersProblems: () => true,
+  });
   const postOnly: RequestHandler = (req, res, next) =>
     req.method === "POST" ? capture(req, res, next) : next();
   app.use([...CAPTURE_PATHS], postOnly);

@@ -1,14 +1,14 @@
 import { join } from "node:path";
-import { Wallet } from "ethers";
 import type { Logger } from "pino";
 import { startApi } from "#api";
 import type { SealtrailConfig } from "#config";
 import { type AnchorTarget, DeviceRegistry } from "#gateway";
-import { deviceIdentityFromPrivateKey, hexToBytes, normalizeAddress } from "#protocol";
+import { normalizeAddress } from "#protocol";
 import { readOrCreateSecret } from "../demo/secrets.ts";
 import { apiHttpOptions } from "./apiHttpOptions.ts";
 import { connectAnchorTargets } from "./connectAnchorTargets.ts";
 import { openServiceStore } from "./openServiceStore.ts";
+import { readAttesterKey } from "./readAttesterKey.ts";
 import { type RunningService, stopAll } from "./runningService.ts";
 
 /**
@@ -27,11 +27,7 @@ export async function startApiService(config: SealtrailConfig, logger: Logger): 
     const registry = new DeviceRegistry(store);
     await registry.load();
     const adminToken = config.api.adminToken ?? readOrCreateSecret(join(dataDir, "admin-token")).value;
-    const attester = deviceIdentityFromPrivateKey(
-      hexToBytes(
-        readOrCreateSecret(join(dataDir, "attester.key"), () => Wallet.createRandom().privateKey).value,
-      ),
-    );
+    const attester = readAttesterKey(dataDir);
     const chains = connectAnchorTargets(config.anchoring.targets, undefined);
     stops.push(async () => chains.destroy());
     const targets: AnchorTarget[] = config.anchoring.targets.map((t) => ({

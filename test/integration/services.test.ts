@@ -1,15 +1,18 @@
 // `sealtrail deploy`, `sealtrail gateway` and `sealtrail api` as an operator runs them: child processes
 // started with the entrypoint and commands of docker-compose.yml, against a Hardhat OP-stack node. A
 // device registered through the API publishes to the gateway and its reading is read back from the API;
-// both services are ready; SIGTERM stops each with exit 0, the gateway acknowledging only what it stored.
+// the gateway's registrar puts that device's key on the registry contract; both services are ready;
+// SIGTERM stops each with exit 0, the gateway acknowledging only what it stored.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import Database from "better-sqlite3";
+import { Contract, JsonRpcProvider } from "ethers";
 import type { MqttClient } from "mqtt";
 import { parse } from "yaml";
+import { REGISTRY_ABI } from "#gateway";
 import { bytesToHex, keccak256 } from "#protocol";
 import { freePort, until } from "#test-support";
 import { REPO_ROOT } from "../../cli/demo/repoRoot.ts";
@@ -29,6 +32,13 @@ function commandLine(name: string): string[] {
   const [node, ...args] = [...s.entrypoint, ...s.command];
   expect(node).toBe("node");
   return args;
+}
+
+/** What a `${VARIABLE:-default}` of the compose file gives when the variable is unset. */
+function composeDefault(value: string | undefined): string {
+  const m = /^\$\{[A-Z0-9_]+:-(.*)\}$/s.exec(value ?? "");
+  if (!m) throw new Error(`not a \${VARIABLE:-default}: ${value}`);
+  return m[1]!;
 }
 
 /** Hardhat's PUBLIC test account 1: funded by the node, the anchorer of gateway-1 in the compose file. */
@@ -66,6 +76,7 @@ let api: Child | undefined;
 let deployed: {
   chainId: number;
   anchor: { address: string };
+  deviceRegistry: { address: string };
   anchorTarget: { contract: string; fromBlock: number };
 };
 const ports = { api: 0, mqtt: 0, ws: 0, gatewayHttp: 0 };
@@ -101,9 +112,16 @@ const common = () => ({
   SEALTRAIL_ANCHOR_TARGETS: targets,
   SEALTRAIL_LOG_LEVEL: "info",
 });
+const gatewayEnv = () => compose.services["gateway-1"]!.environment!;
 const startGateway = () =>
   start("gateway-1", {
     ...common(),
+    // The registrar as the compose file configures it, on the chain this test started.
+    SEALTRAIL_REGISTRY_RPC_URL: localChain.rpcUrl,
+    SEALTRAIL_REGISTRY_CHAIN_ID: String(deployed.chainId),
+    SEALTRAIL_REGISTRY_CONTRACT: deployed.deviceRegistry.address,
+    SEALTRAIL_REGISTRAR_KEY: composeDefault(gatewayEnv().SEALTRAIL_REGISTRAR_KEY),
+    SEALTRAIL_REGISTRAR_INTERVAL_MS: "250",
     SEALTRAIL_ANCHORER_KEY: ANCHORER_KEY,
     SEALTRAIL_MQTT_PORT: String(ports.mqtt),
     SEALTRAIL_MQTT_WS_PORT: String(ports.ws),
@@ -137,11 +155,18 @@ describe("the services, started as the compose file starts them", () => {
   const apiUrl = () => `http://127.0.0.1:${ports.api}`;
 
   it("sealtrail deploy puts the contracts where the compose file's staging defaults say they are", () => {
-    const staging = compose.services["gateway-1"]!.environment!.SEALTRAIL_ANCHOR_TARGETS!;
-    const [target] = JSON.parse(staging.replace(/^\$\{SEALTRAIL_ANCHOR_TARGETS:-(.*)\}$/, "$1"));
-    expect({ chainId: deployed.chainId, contract: deployed.anchor.address }).toEqual({
+    const env = gatewayEnv();
+    const [target] = JSON.parse(composeDefault(env.SEALTRAIL_ANCHOR_TARGETS));
+    expect({
+      chainId: deployed.chainId,
+      contract: deployed.anchor.address,
+      registryChainId: deployed.chainId,
+      registry: deployed.deviceRegistry.address,
+    }).toEqual({
       chainId: target.chainId,
       contract: target.contract,
+      registryChainId: Number(composeDefault(env.SEALTRAIL_REGISTRY_CHAIN_ID)),
+      registry: composeDefault(env.SEALTRAIL_REGISTRY_CONTRACT),
     });
   });
 
@@ -183,6 +208,62 @@ describe("the services, started as the compose file starts them", () => {
     const metrics = await (await fetch(`http://127.0.0.1:${ports.gatewayHttp}/metrics`)).text();
     expect(metrics).toMatch(/^sealtrail_readings_accepted_total 1$/m);
   }, 180_000);
+
+  it("every metric the Prometheus alert rules name is served by the gateway's /metrics", async () => {
+    const rules = parse(readFileSync(join(REPO_ROOT, "deploy/prometheus/alerts.yml"), "utf8")) as {
+      groups: { rules: { alert: string; expr: string }[] }[];
+    };
+    const named = new Map<string, string>();
+    for (const rule of rules.groups.flatMap((g) => g.rules))
+      for (const [name] of rule.expr.matchAll(/\bsealtrail_[a-z0-9_]+/g)) named.set(name, rule.alert);
+    const exposition = await (await fetch(`http://127.0.0.1:${ports.gatewayHttp}/metrics`)).text();
+    // Families as declared (`# TYPE name kind`); a histogram's series are its name plus _bucket/_sum/_count.
+    const families = new Map(
+      [...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!] as const),
+    );
+    const served = (name: string) =>
+      families.has(name) ||
+      ["_bucket", "_sum", "_count"].some(
+        (suffix) => name.endsWith(suffix) && families.get(name.slice(0, -suffix.length)) === "histogram",
+      );
+    const missing = [...named].filter(([name]) => !served(name)).map(([name, alert]) => `${alert}: ${name}`);
+    expect({ missing, atLeast: named.size >= 8 }).toEqual({ missing: [], atLeast: true });
+    // The fee-cap gauge is there from the anchorer's start, at 0, so the rule sees 0 and not nothing.
+    expect(exposition).toMatch(
+      new RegExp(`^sealtrail_anchor_transactions_at_fee_cap\\{chain_id="${deployed.chainId}"\\} 0$`, "m"),
+    );
+  });
+
+  it("the gateway's registrar puts the device registered through the API on the registry contract", async () => {
+    type OnChain = { status: string; registration: { txHash: string; blockNumber: number } | null };
+    let onChain: OnChain | undefined;
+    await until(
+      async () => {
+        const answer = await fetch(`${apiUrl()}/api/v1/devices/${device.address}`);
+        onChain = ((await answer.json()) as { onChain?: OnChain }).onChain;
+        return onChain?.status === "registered";
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: "the device's key registered on chain" },
+    );
+    // Not only the store's word: the contract itself holds the registration, in the block named.
+    const provider = new JsonRpcProvider(localChain.rpcUrl, deployed.chainId, { staticNetwork: true });
+    try {
+      const registry = new Contract(deployed.deviceRegistry.address, REGISTRY_ABI, provider);
+      const record = (await registry.getFunction("deviceRecord")(device.address)) as {
+        registeredAt: bigint;
+        revokedAt: bigint;
+      };
+      const receipt = await provider.getTransactionReceipt(onChain!.registration!.txHash);
+      expect({
+        registered: record.registeredAt > 0n,
+        revokedAt: record.revokedAt,
+        block: receipt?.blockNumber,
+        ok: receipt?.status,
+      }).toEqual({ registered: true, revokedAt: 0n, block: onChain!.registration!.blockNumber, ok: 1 });
+    } finally {
+      provider.destroy();
+    }
+  }, 90_000);
 
   it("SIGTERM while a device publishes: the gateway exits 0 and every PUBACKed reading is in the store", async () => {
     const client = await connectDevice(`mqtt://127.0.0.1:${ports.mqtt}`, device);
