@@ -176,12 +176,22 @@ describe("the demo (what `bin/dev demo` runs), started and stopped as from a ter
   });
 
   it("tells the traceability story: the banner's two products end their journey compliant and with an excursion", async () => {
-    const url = (name: string) =>
-      new RegExp(`^ {2}${name} +(http\\S+/provenance/01/\\d{14}/21/\\S+)$`, "m").exec(first.stdout())?.[1];
-    const compliant = url("Compliant");
-    const excursion = url("Excursion");
-    expect(compliant).toBeDefined();
-    expect(excursion).toBeDefined();
+    // The banner gives each product's Digital Link URI (its QR code's content): a browser gets the page, and
+    // the same path under /api/v1/provenance the JSON the page's verdict is checked against here.
+    const page = (name: string) =>
+      new RegExp(`^ {2}${name} +(http://[^/\\s]+)(/01/\\d{14}/21/\\S+)$`, "m").exec(first.stdout());
+    const compliantPage = page("Compliant");
+    const excursionPage = page("Excursion");
+    expect(compliantPage).not.toBeNull();
+    expect(excursionPage).not.toBeNull();
+    const html = await fetch(`${compliantPage![1]}${compliantPage![2]}`, {
+      headers: { Accept: "text/html" },
+    });
+    expect(html.status).toBe(200);
+    expect(html.headers.get("content-type")).toMatch(/^text\/html/);
+    await html.body?.cancel();
+    const compliant = `${compliantPage![1]}/api/v1/provenance${compliantPage![2]}`;
+    const excursion = `${excursionPage![1]}/api/v1/provenance${excursionPage![2]}`;
     type Provenance = {
       events: { bizStep?: string; event?: { sensorElementList?: unknown } }[];
       devices: { giai: string; complete: boolean; readings: { count: number } }[];
