@@ -118,6 +118,23 @@ const README_EXPECTATIONS: Expectation[] = [
     },
   },
   {
+    command: /^curl -H 'Accept: application\/linkset\+json' \S+\/01\/\d{14}\/21\/\S+$/,
+    check: (output, values) => {
+      // An RFC 9264 linkset whose anchor is the product's Digital Link, with its page and its evidence.
+      const { linkset } = JSON.parse(output) as { linkset: Record<string, unknown>[] };
+      expect(String(linkset[0]?.anchor)).toContain(`/01/${values.gtin}/21/${values.serial}`);
+      expect(Object.keys(linkset[0] ?? {})).toEqual(
+        expect.arrayContaining(["https://gs1.org/voc/pip", "https://sealtrail.dev/voc/evidence"]),
+      );
+    },
+  },
+  {
+    command: /^curl -o \S+label\.svg \S+\/01\/\d{14}\/21\/\S+\/qr\.svg$/,
+    check: () => {
+      expect(readFileSync(join(workDir, "label.svg"), "utf8")).toMatch(/^(<\?xml[^>]*>\s*)?<svg/);
+    },
+  },
+  {
     command: /^curl \S+\/api\/v1\/readings\/0x[0-9a-f]{64}\/proof > \S+bundle\.json$/,
     check: (_output, values) => {
       const bundle = JSON.parse(readFileSync(join(workDir, "bundle.json"), "utf8")) as {
@@ -146,6 +163,11 @@ describe("the demo (what `bin/dev demo` runs), started and stopped as from a ter
     const commands = readmeUsingItCommands(readFileSync(join(REPO_ROOT, "README.md"), "utf8"));
     expect(commands.length).toBeGreaterThan(0);
     const values: Record<string, string> = {};
+    // The product the banner calls compliant stands for <gtin> and <serial>.
+    const product = /^ {2}Compliant +http\S+\/01\/(\d{14})\/21\/(\S+)$/m.exec(first.stdout());
+    expect(product).not.toBeNull();
+    values.gtin = product![1]!;
+    values.serial = product![2]!;
     // `bin/dev` runs Node >= 22.18: this one (first on PATH), rather than fetching one as on an older node.
     const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}` };
     for (const written of commands) {
