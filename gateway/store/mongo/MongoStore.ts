@@ -66,6 +66,8 @@ export type MongoStoreOptions = {
   serverSelectionTimeoutMs?: number;
   /** The database, when not the one the URL names (tests give each store its own). */
   dbName?: string;
+  /** Emit the driver's command events on {@link MongoStore.client} (tests check what is sent). */
+  monitorCommands?: boolean;
 };
 
 type Pending = { message: MessageRecord; resolve: (o: InsertOutcome) => void; reject: (e: unknown) => void };
@@ -111,6 +113,7 @@ export class MongoStore implements Store, EventStore {
       autoIndex: false,
       autoCreate: false,
       ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
+      ...(options.monitorCommands === undefined ? {} : { monitorCommands: options.monitorCommands }),
     });
     try {
       await conn.asPromise();
@@ -471,6 +474,11 @@ export class MongoStore implements Store, EventStore {
   /** The database's driver handle, for tests that look at indexes and query plans. */
   get db(): mongoose.mongo.Db {
     return this.conn.db!;
+  }
+
+  /** The driver's client, for tests that watch the commands sent (with `monitorCommands`). */
+  get client(): mongoose.mongo.MongoClient {
+    return this.conn.getClient();
   }
 
   /** Commits what is queued, waits for every transaction under way, then disconnects. */

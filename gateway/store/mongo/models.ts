@@ -48,11 +48,13 @@ messageSchema.index(
 );
 // Listings by receive time (GET /readings?receivedFrom=…); ties by arrival.
 messageSchema.index({ receivedAt: 1, n: 1 }, { name: "received_arrival" });
-// Provenance: a device's readings in time order, with every field readingsAround returns, so the query
-// is covered (the documents, scattered among every other device's, are not read).
+// Provenance: a device's readings in time order, with every field readingsAround filters on, sorts by and
+// returns, so MongoDB answers it from the index alone (a covered query: the documents, scattered among
+// every other device's, are never read). `kind` leads rather than a partial filter: a predicate on a
+// field outside the keys would make MongoDB fetch each document to check it.
 messageSchema.index(
-  { device: 1, deviceTs: 1, seq: 1, _id: 1, n: 1, prev: 1, tempC: 1 },
-  { name: "device_readings", partialFilterExpression: { kind: "reading" } },
+  { kind: 1, device: 1, deviceTs: 1, seq: 1, _id: 1, n: 1, prev: 1, tempC: 1 },
+  { name: "device_readings" },
 );
 
 /** A batch is the run of messages with firstN <= n <= lastN; `_id` is its number (1, 2, …). */
