@@ -26,4 +26,5 @@ export type { CommonSection } from "./sections/common.ts";
 export type { DemoSection } from "./sections/demo.ts";
 export { type GatewaySection, gatewaySection } from "./sections/gateway.ts";
 export type { SimSection } from "./sections/sim.ts";
+export { type StoreSection, storeSection } from "./sections/store.ts";
 export { type SettingMeta, setting, settingRegistry } from "./setting.ts";

@@ -88,6 +88,8 @@ describe("loading the configuration", () => {
       SEALTRAIL_RABBITMQ_CONSUMERS: "single-active",
       SEALTRAIL_RABBITMQ_VHOST: "sealtrail",
       SEALTRAIL_RABBITMQ_AUTH_HOST: "0.0.0.0",
+      SEALTRAIL_STORE: "mongodb",
+      SEALTRAIL_MONGO_URL: "mongodb://mongo-1:27017/sealtrail?replicaSet=rs0",
     };
     for (const profile of ["service", "demo"] as const) {
       const base = loadConfig({ env: {}, profile });
@@ -97,6 +99,7 @@ describe("loading the configuration", () => {
           [s.env]: s.env === "SEALTRAIL_ON_GENESIS_CHANGE" && profile === "demo" ? "halt" : text,
         };
         if (s.env === "SEALTRAIL_GATEWAY_MODE") env.SEALTRAIL_EXTERNAL_BROKER_URL = "mqtt://broker:1883";
+        if (s.env === "SEALTRAIL_STORE") env.SEALTRAIL_MONGO_URL = "mongodb://mongo-1:27017/sealtrail";
         const loaded = loadConfig({ env, profile });
         const value = (loaded.config as Record<string, Record<string, unknown>>)[s.section]![s.key];
         const before = (base.config as Record<string, Record<string, unknown>>)[s.section]![s.key];

@@ -5,6 +5,7 @@ import { commonSection } from "./sections/common.ts";
 import { demoSection } from "./sections/demo.ts";
 import { gatewaySection } from "./sections/gateway.ts";
 import { simSection } from "./sections/sim.ts";
+import { storeSection } from "./sections/store.ts";
 
 /**
  * The one configuration of every Sealtrail component, a section each. Every key carries its variable, type,
@@ -13,6 +14,7 @@ import { simSection } from "./sections/sim.ts";
 export const sealtrailConfigSchema = z.strictObject({
   common: commonSection.default(() => commonSection.parse({})),
   gateway: gatewaySection.default(() => gatewaySection.parse({})),
+  store: storeSection.default(() => storeSection.parse({})),
   anchoring: anchoringSection.default(() => anchoringSection.parse({})),
   api: apiSection.default(() => apiSection.parse({})),
   sim: simSection.default(() => simSection.parse({})),
@@ -25,6 +27,7 @@ export type SealtrailConfig = z.infer<typeof sealtrailConfigSchema>;
 export const CONFIG_SECTIONS = {
   common: { schema: commonSection, title: "Every process" },
   gateway: { schema: gatewaySection, title: "Gateway (MQTT ingest, verification, storage, batching)" },
+  store: { schema: storeSection, title: "Store (SQLite file or MongoDB replica set)" },
   anchoring: { schema: anchoringSection, title: "Anchorer and its anchoring policy" },
   api: { schema: apiSection, title: "HTTP API" },
   sim: { schema: simSection, title: "Simulated fleet" },

@@ -86,7 +86,9 @@ export type {
   WindowReading,
 } from "./store/eventTypes.ts";
 export { messageOrderOf } from "./store/messageOrderOf.ts";
+export { openStore, type StoreSettings } from "./store/openStore.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/SqliteStore.ts";
+export { StoreErrorCode } from "./store/storeErrors.ts";
 export type {
   AnchorRecord,
   AnchorTarget,
