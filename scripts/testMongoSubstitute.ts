@@ -43,17 +43,22 @@ accessSync(binary, constants.X_OK);
 /** Starts jongodb on a free loopback port; resolves once it listens (it prints `JONGODB_URI=…` then). */
 async function startJongodb(
   args: string[],
-): Promise<{ port: number; server: ChildProcessByStdio<null, Readable, null> }> {
+): Promise<{ port: number; server: ChildProcessByStdio<null, Readable, Readable> }> {
   const port = await freePort();
   const server = spawn(binary, ["--host=127.0.0.1", `--port=${port}`, ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  // It logs every client disconnect on stderr ("tcp client io failure"): shown only if it fails to start.
+  let errors = "";
+  server.stderr.on("data", (chunk: Buffer) => {
+    if (errors.length < 10_000) errors += chunk.toString();
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("jongodb did not start in time")), START_TIMEOUT_MS);
     let seen = "";
     const onExit = (code: number | null) => {
       clearTimeout(timer);
-      reject(new Error(`jongodb exited with ${code} before it listened`));
+      reject(new Error(`jongodb exited with ${code} before it listened:\n${errors}`));
     };
     server.once("exit", onExit);
     server.stdout.on("data", (chunk: Buffer) => {

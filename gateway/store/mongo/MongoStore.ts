@@ -108,6 +108,9 @@ export class MongoStore implements Store, EventStore {
   static async open(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {
     const conn = mongoose.createConnection(url, {
       writeConcern: DURABLE_WRITE,
+      // Reads see only what a majority has: what a failover can roll back (a write not yet acknowledged)
+      // is never sealed into a batch nor shown by the API.
+      readConcern: { level: "majority" },
       readPreference: "primary",
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000,
       autoIndex: false,

@@ -1,7 +1,7 @@
 // Batches: runs of arrival numbers (firstN..lastN), sealed in one transaction whatever their size.
 import { type Hex, hexToBytes, SealtrailError } from "#protocol";
 import type { BatchRecord } from "../types.ts";
-import { batchFromDoc, type ClientSession, type Collections, hexOf } from "./documents.ts";
+import { batchFromDoc, bytesOf, type ClientSession, type Collections, hexOf } from "./documents.ts";
 import { takeNumbers } from "./insertMessages.ts";
 
 /** The arrival number of the last sealed batch's last message (0 before the first batch). */
@@ -45,7 +45,7 @@ export async function readUnbatchedIds(
     .find({ n: { $gt: afterN, $lte: upToN } }, { sort: { n: 1 }, limit, projection: { _id: 1, n: 1 } })
     .toArray();
   const ids = new Uint8Array(docs.length * 32);
-  for (let i = 0; i < docs.length; i++) ids.set(hexToBytes(hexOf(docs[i]!._id), 32), i * 32);
+  for (let i = 0; i < docs.length; i++) ids.set(bytesOf(docs[i]!._id), i * 32);
   return { ids, count: docs.length, lastN: docs.length ? docs[docs.length - 1]!.n : afterN };
 }
 

@@ -19,18 +19,22 @@ if (url === "") {
   });
 } else {
   const WRITES = new Set(["insert", "update", "delete", "findAndModify", "commitTransaction"]);
+  const READS = new Set(["find", "aggregate", "count"]);
   const dbName = `sealtrail_durable_${process.pid}`;
   let store: MongoStore;
   let sent: Sent[];
   let succeeded: Sent[];
+  let reads: Sent[];
 
   beforeEach(async () => {
     store = await MongoStore.open(url, { dbName, monitorCommands: true, serverSelectionTimeoutMs: 5_000 });
     sent = [];
     succeeded = [];
+    reads = [];
     store.client.on("commandStarted", (e: mongoose.mongo.CommandStartedEvent) => {
-      if (WRITES.has(e.commandName))
-        sent.push({ name: e.commandName, command: e.command, at: performance.now() });
+      const entry = { name: e.commandName, command: e.command, at: performance.now() };
+      if (WRITES.has(e.commandName)) sent.push(entry);
+      if (READS.has(e.commandName)) reads.push(entry);
     });
     store.client.on("commandSucceeded", (e: mongoose.mongo.CommandSucceededEvent) => {
       if (WRITES.has(e.commandName))
@@ -84,6 +88,22 @@ if (url === "") {
       }
       // Readings, events and batches are written in transactions, as SQLite writes them.
       expect(sent.filter((s) => s.name === "commitTransaction").length).toBeGreaterThanOrEqual(4);
+    });
+
+    it("reads only what a majority has (outside transactions, which read their own snapshot)", async () => {
+      const dev = address("device");
+      await store.insertMessage(reading(dev, 1));
+      await store.listMessages({ limit: 10 });
+      await store.unbatchedSummary(10);
+      await store.readingsAround(dev, 0, 10 ** 13);
+      await store.queryEvents({ viewer: { kind: "organisation", id: "acme" }, limit: 10 });
+      expect(reads.length).toBeGreaterThan(5);
+      for (const { name, command } of reads) {
+        // A transaction's read concern travels on its first command only.
+        if (command.autocommit === false && command.startTransaction !== true) continue;
+        const expected = command.autocommit === false ? { level: "snapshot" } : { level: "majority" };
+        expect({ name, readConcern: command.readConcern }).toMatchObject({ name, readConcern: expected });
+      }
     });
 
     it("resolves an insert only after its transaction's commit was acknowledged", async () => {
