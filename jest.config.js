@@ -27,9 +27,9 @@ const common = {
   testEnvironment: "<rootDir>/test/support/leakCheckingEnvironment.js",
 };
 
-// Suites beside the code that start an HTTP server or a chain, or need a database server, run with the
-// integration project: the
-// globs it matches and the patterns the unit project ignores name the same files.
+// Suites beside the code that start an HTTP server or a chain, or need a database server (the MongoDB
+// store's), run with the integration project: the globs it matches and the patterns the unit project
+// ignores name the same files.
 const integrationBesideCode = {
   globs: [
     "<rootDir>/api/*.test.ts",
