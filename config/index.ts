@@ -28,4 +28,5 @@ export type { DeploySection } from "./sections/deploy.ts";
 export { type GatewaySection, gatewaySection } from "./sections/gateway.ts";
 export type { RegistrySection } from "./sections/registry.ts";
 export type { SimSection } from "./sections/sim.ts";
+export { type StoreSection, storeSection } from "./sections/store.ts";
 export { type SettingMeta, setting, settingRegistry } from "./setting.ts";

@@ -98,6 +98,8 @@ describe("loading the configuration", () => {
       SEALTRAIL_RABBITMQ_CONSUMERS: "single-active",
       SEALTRAIL_RABBITMQ_VHOST: "sealtrail",
       SEALTRAIL_RABBITMQ_AUTH_HOST: "0.0.0.0",
+      SEALTRAIL_STORE: "mongodb",
+      SEALTRAIL_MONGO_URL: "mongodb://mongo-1:27017/sealtrail?replicaSet=rs0",
     };
     for (const profile of ["service", "demo"] as const) {
       const base = loadConfig({ env: {}, profile });
@@ -112,6 +114,7 @@ describe("loading the configuration", () => {
             SEALTRAIL_MQTT_TLS_CERT_FILE: "cert.pem",
             SEALTRAIL_MQTT_TLS_KEY_FILE: "key.pem",
           });
+        if (s.env === "SEALTRAIL_STORE") env.SEALTRAIL_MONGO_URL = "mongodb://mongo-1:27017/sealtrail";
         const loaded = loadConfig({ env, profile });
         const value = (loaded.config as Record<string, Record<string, unknown>>)[s.section]![s.key];
         const before = (base.config as Record<string, Record<string, unknown>>)[s.section]![s.key];
