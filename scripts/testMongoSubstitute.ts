@@ -33,7 +33,9 @@ function jongodbBinary(): string {
         "set SEALTRAIL_JONGODB_BIN to a jongodb binary, or SEALTRAIL_TEST_MONGO_URL and run " +
         "`npm run test:integration -- gateway/store/mongo` against a real replica set.",
     );
-    process.exit(2);
+    // Outside CI (another platform, where npm skips the optional binary) the suite is skipped loudly, like
+    // the other suites that need a server this machine lacks; in CI it must run.
+    process.exit(process.env.CI === "true" ? 2 : 0);
   }
 }
 
