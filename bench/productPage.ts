@@ -38,12 +38,24 @@ const PARAMETERS = {
   viewport: { width: 390, height: 844 },
   targets: { interactiveMs: 1500, verifiedMs: 3000, javascriptGzipBytes: 150 * 1024 },
 };
-const VERIFIERS = ["wasm", "noble"] as const;
+/**
+ * What the page is asked to use: its default (noble with per-key tables, helper workers per core), the
+ * same on the verifying worker alone (`helpers=0`, as before the helpers), and libsecp256k1 as WebAssembly.
+ */
+const CONFIGS = {
+  noble: "verifier=noble",
+  "noble-one-thread": "verifier=noble&helpers=0",
+  wasm: "verifier=wasm",
+} as const;
+type ConfigName = keyof typeof CONFIGS;
+const ROUTE_RUNS = 10;
 
 type Run = {
   interactiveMs: number;
   verifiedMs: number;
   packageMs: number;
+  /** The package's fetch, from the page's Resource Timing: asked → first byte → last byte. */
+  packageFetch: { startMs: number; firstByteMs: number; endMs: number } | null;
   worker: Record<string, number>;
   line: string;
 };
@@ -59,6 +71,24 @@ function jsBytes(build: PageBuild) {
     wasmBytes: sum(wasm, "bytes"),
     wasmGzipBytes: sum(wasm, "gzipBytes"),
   };
+}
+
+/** The evidence route alone, as a client that asks for gzip (a browser) and one that does not. */
+async function timeRoute(url: string) {
+  const series = async (encoding: string) => {
+    const ms: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < ROUTE_RUNS; i++) {
+      const started = performance.now();
+      // undici decompresses for us: count the bytes the server sent, from Content-Length.
+      const res = await fetch(url, { headers: { "accept-encoding": encoding } });
+      await res.arrayBuffer();
+      ms.push(performance.now() - started);
+      bytes = Number(res.headers.get("content-length") ?? Number.NaN);
+    }
+    return { runs: ms, medianMs: median(ms), bytes };
+  };
+  return { identity: await series("identity"), gzip: await series("gzip") };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "sealtrail-bench-page-"));
@@ -81,16 +111,20 @@ try {
   const packageUrl = `${stack.apiUrl}/api/v1/evidence${journey.compliantPath}`;
   await waitForAnchoredPackage(packageUrl, 300_000);
   const packageBytes = (await (await fetch(packageUrl)).arrayBuffer()).byteLength;
+  const route = await timeRoute(packageUrl);
+  console.log(
+    `evidence route alone: median ${route.identity.medianMs.toFixed(0)} ms (identity, ${route.identity.bytes} bytes), ${route.gzip.medianMs.toFixed(0)} ms (gzip asked, ${route.gzip.bytes} bytes on the wire)`,
+  );
 
   const results: Record<string, { runs: Run[]; interactiveMs: number; verifiedMs: number }> = {};
-  for (const verifier of VERIFIERS) {
+  for (const verifier of Object.keys(CONFIGS) as ConfigName[]) {
     const runs: Run[] = [];
     for (let i = 0; i < PARAMETERS.runs; i++) {
       const context = await browser.newContext({ viewport: PARAMETERS.viewport });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-      await page.goto(`${stack.apiUrl}${journey.compliantPath}?verifier=${verifier}`);
+      await page.goto(`${stack.apiUrl}${journey.compliantPath}?${CONFIGS[verifier]}`);
       await page.waitForSelector("main[data-state=done], main[data-state=problem]", { timeout: 120_000 });
       // A string, not a function: tsx's transform would add helpers (__name) the page does not have.
       const measured = (await page.evaluate(`(() => {
@@ -100,6 +134,10 @@ try {
           interactiveMs: mark("sealtrail:interactive"),
           verifiedMs: mark("sealtrail:verified"),
           packageMs: mark("sealtrail:package"),
+          packageFetch: (() => {
+            const e = performance.getEntriesByType("resource").find((r) => r.name.includes("/api/v1/evidence/"));
+            return e ? { startMs: e.startTime, firstByteMs: e.responseStart, endMs: e.responseEnd } : null;
+          })(),
           worker: JSON.parse(main.dataset.workerTimings ?? "{}"),
           line: document.querySelector("[data-testid=verification-line]")?.textContent ?? (main.textContent ?? "").slice(0, 200),
         };
@@ -128,11 +166,12 @@ try {
     versions: packageVersions(["playwright-core", "esbuild", "@noble/curves", "tiny-secp256k1"]),
     parameters: PARAMETERS,
     packageBytes,
+    route,
     sizes,
     results,
   };
   writeReport(args.out, report);
-  for (const v of VERIFIERS) {
+  for (const v of Object.keys(CONFIGS)) {
     console.log(
       `${v}: interactive median ${results[v]!.interactiveMs.toFixed(0)} ms (target ${PARAMETERS.targets.interactiveMs}), verified median ${results[v]!.verifiedMs.toFixed(0)} ms (target ${PARAMETERS.targets.verifiedMs})`,
     );
