@@ -27,8 +27,12 @@ export type AnchorOutcome = {
   detail: string;
 };
 
-/** Reads of one root in flight at once: enough to overlap round trips, few enough for a public RPC's limits. */
-export const ANCHOR_CHECK_CONCURRENCY = 4;
+/**
+ * Roots checked at once. Each sends its four reads together, and most are shared with other roots (the
+ * receipt, block and head of one anchoring transaction): enough to overlap round trips, few enough for a
+ * public RPC's limits (a browser sends at most 6 requests at a time to one host anyway).
+ */
+export const ANCHOR_CHECK_CONCURRENCY = 8;
 
 /**
  * Checks each included/final anchor of each proven batch on every endpoint that serves its chain, with
