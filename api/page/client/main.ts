@@ -28,14 +28,15 @@ function verifierChoice(): VerifierChoice {
 
 /**
  * How many helper workers check signatures beside the verifying worker: one per core the browser reports
- * (at most 4; the verifying worker itself mostly waits for them and the chain), none on a single core, where
- * a helper would only add its start-up. `?helpers=N` overrides it (bench:productpage compares).
+ * beyond the first (at most 4), and none on two cores or fewer, where the page's thread, the verifying
+ * worker and the browser's own processes already share the cores: measured on 2 cores (docs/benchmarks.md),
+ * two helpers were no faster than none. `?helpers=N` overrides it (bench:productpage compares).
  */
 function helperCount(): number {
   const asked = new URL(location.href).searchParams.get("helpers");
   if (asked !== null && /^[0-4]$/.test(asked)) return Number(asked);
   const cores = navigator.hardwareConcurrency || 1;
-  return cores >= 2 ? Math.min(cores, 4) : 0;
+  return cores > 2 ? Math.min(cores - 1, 4) : 0;
 }
 
 function showProblem(main: HTMLElement, headline: string, detail: string): void {
