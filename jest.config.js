@@ -28,11 +28,20 @@ const common = {
   testEnvironment: "<rootDir>/test/support/leakCheckingEnvironment.js",
 };
 
-// Suites beside the code that start an HTTP server or a chain run with the integration project: the
-// globs it matches and the patterns the unit project ignores name the same files.
+// Suites beside the code that start an HTTP server or a chain, or need a database server (the MongoDB
+// store's), run with the integration project: the globs it matches and the patterns the unit project
+// ignores name the same files.
 const integrationBesideCode = {
-  globs: ["<rootDir>/api/*.test.ts", "<rootDir>/cli/verify.chain.test.ts"],
-  ignored: ["<rootDir>/api/[^/]+\\.test\\.ts$", "<rootDir>/cli/verify\\.chain\\.test\\.ts$"],
+  globs: [
+    "<rootDir>/api/*.test.ts",
+    "<rootDir>/cli/verify.chain.test.ts",
+    "<rootDir>/gateway/store/mongo/*.test.ts",
+  ],
+  ignored: [
+    "<rootDir>/api/[^/]+\\.test\\.ts$",
+    "<rootDir>/cli/verify\\.chain\\.test\\.ts$",
+    "<rootDir>/gateway/store/mongo/[^/]+\\.test\\.ts$",
+  ],
 };
 
 export default {

@@ -4,19 +4,23 @@ import {
   accessLog,
   errorHandler,
   methodNotAllowed,
+  mountRequestLimits,
   notFound,
   requireAdminToken,
   requireJsonBody,
+  securityHeaders,
 } from "./middleware/index.ts";
-import { mountProductPage } from "./page/index.ts";
+import { mountProductPage, PAGE_ASSET_BASE } from "./page/index.ts";
 import { epcisRouter } from "./routes/epcis/index.ts";
 import { mountEvidence } from "./routes/evidence/index.ts";
 import { getEventProof } from "./routes/getEventProof.ts";
 import {
   getDevice,
+  getHealthz,
   getOpenApiDocument,
   getReading,
   getReadingProof,
+  getReadyz,
   getStatus,
   getVerifierTool,
   listDeviceReadings,
@@ -39,6 +43,7 @@ import { getProvenance, getTemperatureProfile, putTemperatureProfile } from "./r
 import { mountResolver as mountResolverRoutes } from "./routes/resolver/index.ts";
 import { postSensorSummaries } from "./routes/units/index.ts";
 import { BatchTreeCache } from "./services/batchTreeCache.ts";
+import type { ReadinessCheck } from "./services/checkReadiness.ts";
 import { type ApiDeps, type ApiLogger, silentLogger } from "./types.ts";
 
 /** Mount point of the v1 API. */
@@ -55,11 +60,13 @@ export function createApp(deps: ApiDeps): Express {
   const logger = deps.logger ?? silentLogger;
   const app = express();
   app.disable("x-powered-by");
+  if (deps.trustProxy !== undefined) app.set("trust proxy", deps.trustProxy);
+  app.use(securityHeaders({ noDefaultCspUnder: [PAGE_ASSET_BASE] }));
   app.use(accessLog(logger));
-  app.use((_req, res, next) => {
-    res.set({ "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store" });
-    next();
-  });
+  // Probes come before the limits: a load balancer polling /readyz is never rate limited.
+  app.get("/healthz", getHealthz());
+  app.get("/readyz", getReadyz(deps.readinessChecks ?? (() => [storeCheck(deps)])));
+  mountRequestLimits(app, deps.rateLimits, deps.resolver?.pathPrefix);
 
   const api = express.Router();
   api
@@ -133,6 +140,11 @@ export function createApp(deps: ApiDeps): Express {
   app.use(notFound);
   app.use(errorHandler(logger));
   return app;
+}
+
+/** The store answers an indexed lookup (of a message id nobody can have). */
+function storeCheck(deps: ApiDeps): ReadinessCheck {
+  return { name: "store", probe: async () => void (await deps.store.getMessage(`0x${"00".repeat(32)}`)) };
 }
 
 /**

@@ -64,6 +64,10 @@ export const ApiErrorCode = {
   UriTooLong: "URI_TOO_LONG",
   /** The request line and headers are larger than the server reads (431; answered before routing). */
   HeadersTooLarge: "HEADERS_TOO_LARGE",
+  /** Too many requests from this client in the current window (429, with Retry-After in seconds). */
+  RateLimited: "RATE_LIMITED",
+  /** The service cannot serve yet or any more: a dependency (store, chain, broker) is unreachable (503). */
+  Unavailable: "UNAVAILABLE",
   /** The request did not arrive in time (408; answered before routing). */
   RequestTimeout: "REQUEST_TIMEOUT",
   /** A resolver path that is not a valid GS1 Digital Link (400; the problem names the GS1 rule). */

@@ -9,6 +9,8 @@ import type {
 } from "#gateway";
 import type { DeviceIdentity } from "#protocol";
 import type { TemperatureProfile } from "#provenance";
+import type { RateLimits } from "./middleware/mountRequestLimits.ts";
+import type { ReadinessCheck } from "./services/checkReadiness.ts";
 
 type LogFn = (objOrMsg: object | string, msg?: string) => void;
 
@@ -60,6 +62,15 @@ export type ApiDeps = {
   logger?: ApiLogger;
   /** The standalone verifier served under /tools; defaults to dist/sealtrail-verify.mjs of this checkout. */
   verifierToolPath?: string;
+  /**
+   * Express's `trust proxy` (false, true, a hop count, or addresses/subnets such as "loopback, 10.0.0.0/8"):
+   * behind a reverse proxy, which X-Forwarded-For hop is the client that rate limits count. Default false.
+   */
+  trustProxy?: boolean | number | string;
+  /** Per-client rate limits of public and capture routes (429 with Retry-After); none when absent. */
+  rateLimits?: RateLimits;
+  /** What `GET /readyz` probes; the store alone when absent. */
+  readinessChecks?: () => readonly ReadinessCheck[];
   /** The product page: the chain RPC endpoints it reads anchors from, and where its built assets are. */
   productPage?: { rpcEndpoints?: readonly string[]; assetsDir?: string };
   /** Serves `GET /metrics` (Prometheus text format) when given, e.g. `metricsHandler(gateway.metrics)`. */

@@ -21,6 +21,8 @@ export const CliErrorCode = {
   WriteFailed: "WRITE_FAILED",
   /** The demo's traceability story could not be told: its own API refused a step. */
   DemoStoryFailed: "DEMO_STORY_FAILED",
+  /** A service cannot start with this configuration (no anchor target, no anchorer key, no deployer key). */
+  ServiceConfig: "SERVICE_CONFIG",
   /** A command module does not export `run`. */
   BadCommandModule: "BAD_COMMAND_MODULE",
 } as const;

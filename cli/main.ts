@@ -9,6 +9,10 @@ import { type CliIo, type CommandRun, ExitCode } from "./io.ts";
  * Specifiers are plain strings so a command's dependencies (the gateway, Hardhat) load only for it.
  */
 export const COMMANDS: Readonly<Record<string, { module: string; summary: string }>> = {
+  api: {
+    module: "./commands/api.ts",
+    summary: "run the HTTP API, EPCIS interface and product page as a service (until SIGTERM)",
+  },
   config: {
     module: "./commands/config.ts",
     summary: "print the effective configuration (secrets redacted) or say which key is invalid",
@@ -16,6 +20,14 @@ export const COMMANDS: Readonly<Record<string, { module: string; summary: string
   demo: {
     module: "./commands/demo.ts",
     summary: "run the whole system locally: chain, gateway, API, simulated fleet",
+  },
+  deploy: {
+    module: "./commands/deploy.ts",
+    summary: "deploy the anchor and device registry contracts to a chain (key from SEALTRAIL_DEPLOYER_KEY)",
+  },
+  gateway: {
+    module: "./commands/gateway.ts",
+    summary: "run the gateway as a service: broker, ingest, store, batcher, anchorer (until SIGTERM)",
   },
   keygen: {
     module: "./commands/keygen.ts",

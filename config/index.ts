@@ -24,7 +24,9 @@ export { type AnchoringSection, type AnchorTargetConfig, anchorTargetSchema } fr
 export type { ApiSection } from "./sections/api.ts";
 export type { CommonSection } from "./sections/common.ts";
 export type { DemoSection } from "./sections/demo.ts";
+export type { DeploySection } from "./sections/deploy.ts";
 export { type GatewaySection, gatewaySection } from "./sections/gateway.ts";
 export type { RegistrySection } from "./sections/registry.ts";
 export type { SimSection } from "./sections/sim.ts";
+export { type StoreSection, storeSection } from "./sections/store.ts";
 export { type SettingMeta, setting, settingRegistry } from "./setting.ts";

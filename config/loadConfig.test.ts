@@ -77,6 +77,12 @@ describe("loading the configuration", () => {
       SEALTRAIL_GROUP_COMMIT_MS: "7",
       SEALTRAIL_VERIFY_POOL_SIZE: "77",
       SEALTRAIL_EXTERNAL_CONNECTIONS: "77",
+      SEALTRAIL_HTTP_RATE_WINDOW_MS: "7777",
+      SEALTRAIL_DEPLOY_RPC_URL: "https://rpc.example/v2/KEY",
+      SEALTRAIL_DEPLOYER_KEY: `0x${"22".repeat(32)}`,
+      SEALTRAIL_DEPLOY_ADMIN: `0x${"cd".repeat(20)}`,
+      SEALTRAIL_DEPLOY_ANCHORERS: JSON.stringify([`0x${"ab".repeat(20)}`]),
+      SEALTRAIL_DEPLOY_REGISTRARS: JSON.stringify([`0x${"ab".repeat(20)}`]),
       SEALTRAIL_DEFAULT_TEMPERATURE_PROFILE: JSON.stringify({
         name: "15–25 °C",
         minC: 15,
@@ -92,6 +98,8 @@ describe("loading the configuration", () => {
       SEALTRAIL_RABBITMQ_CONSUMERS: "single-active",
       SEALTRAIL_RABBITMQ_VHOST: "sealtrail",
       SEALTRAIL_RABBITMQ_AUTH_HOST: "0.0.0.0",
+      SEALTRAIL_STORE: "mongodb",
+      SEALTRAIL_MONGO_URL: "mongodb://mongo-1:27017/sealtrail?replicaSet=rs0",
     };
     for (const profile of ["service", "demo"] as const) {
       const base = loadConfig({ env: {}, profile });
@@ -101,6 +109,12 @@ describe("loading the configuration", () => {
           [s.env]: s.env === "SEALTRAIL_ON_GENESIS_CHANGE" && profile === "demo" ? "halt" : text,
         };
         if (s.env === "SEALTRAIL_GATEWAY_MODE") env.SEALTRAIL_EXTERNAL_BROKER_URL = "mqtt://broker:1883";
+        if (s.env === "SEALTRAIL_MQTT_TLS_PORT")
+          Object.assign(env, {
+            SEALTRAIL_MQTT_TLS_CERT_FILE: "cert.pem",
+            SEALTRAIL_MQTT_TLS_KEY_FILE: "key.pem",
+          });
+        if (s.env === "SEALTRAIL_STORE") env.SEALTRAIL_MONGO_URL = "mongodb://mongo-1:27017/sealtrail";
         const loaded = loadConfig({ env, profile });
         const value = (loaded.config as Record<string, Record<string, unknown>>)[s.section]![s.key];
         const before = (base.config as Record<string, Record<string, unknown>>)[s.section]![s.key];
@@ -210,16 +224,24 @@ describe("loading the configuration", () => {
     }).config;
     expect([own.gateway.mqttHost, own.api.host]).toEqual(["127.0.0.3", "127.0.0.2"]);
   });
+
+  it("refuses a TLS port without its certificate and key, naming both variables", () => {
+    expect(() => loadConfig({ env: { SEALTRAIL_MQTT_TLS_PORT: "8883" } })).toThrow(
+      /SEALTRAIL_MQTT_TLS_CERT_FILE.*required when SEALTRAIL_MQTT_TLS_PORT is set[\s\S]*SEALTRAIL_MQTT_TLS_KEY_FILE/,
+    );
+  });
 });
 
 describe("redacting the configuration", () => {
-  it("never shows the admin token, the anchorer or registrar key, the broker password, or credentials in URLs", () => {
+  it("never shows the admin token, the anchorer, registrar or deployer key, the broker password, or credentials in URLs", () => {
     const secrets = {
       SEALTRAIL_ADMIN_TOKEN: "admin-token-SECRET-1234",
       SEALTRAIL_ANCHORER_KEY: `0x${"5e".repeat(32)}`,
       SEALTRAIL_REGISTRAR_KEY: `0x${"5e".repeat(32)}`,
       SEALTRAIL_REGISTRY_RPC_URL: "https://rpc.example/v2/KEY-SECRET",
       SEALTRAIL_EXTERNAL_PASSWORD: "broker-SECRET",
+      SEALTRAIL_DEPLOYER_KEY: `0x${"5e".repeat(32)}`,
+      SEALTRAIL_DEPLOY_RPC_URL: "https://rpc.example/v2/DEPLOY-SECRET",
       SEALTRAIL_EXTERNAL_BROKER_URL: "mqtts://gw:broker-SECRET@broker.example:8883",
       SEALTRAIL_ANCHOR_TARGETS: JSON.stringify([
         {

@@ -12,6 +12,10 @@ export function redactUrl(url: string): string {
       parsed.pathname.length > 1 || parsed.search !== "" || parsed.username !== "" || parsed.password !== "";
     return `${parsed.protocol}//${parsed.host}${hidden ? "/…" : ""}`;
   } catch {
+    // A MongoDB seed list (`mongodb://user:pw@h1:27017,h2:27017/db`) is no WHATWG URL: its hosts are
+    // still worth printing, never what surrounds them.
+    const seedList = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?([A-Za-z0-9.,:[\]-]+)([/?#].*)?$/.exec(url);
+    if (seedList) return `${seedList[1]}://${seedList[2]}${seedList[3] ? "/…" : ""}`;
     return "[redacted: not a URL]";
   }
 }

@@ -5,6 +5,7 @@ import type { AnchorChain } from "../cli/verify/anchorChain.ts";
 import { checkAnchorOnChain } from "../cli/verify/checkAnchorOnChain.ts";
 import { rpcErrorReason } from "../cli/verify/rpcErrorReason.ts";
 import type { EvidenceBatch } from "./evidencePackage.ts";
+import { memoizedAnchorChain } from "./memoizedAnchorChain.ts";
 import type { EvidenceProgress } from "./verifyEvidenceMessages.ts";
 
 /** One RPC endpoint the verifier may ask, opened lazily: `open` reads its chain id (once). */
@@ -26,13 +27,19 @@ export type AnchorOutcome = {
   detail: string;
 };
 
-/** Reads of one root in flight at once: enough to overlap round trips, few enough for a public RPC's limits. */
-export const ANCHOR_CHECK_CONCURRENCY = 4;
+/**
+ * Roots checked at once. Each sends its four reads together, and most are shared with other roots (the
+ * receipt, block and head of one anchoring transaction): enough to overlap round trips, few enough for a
+ * public RPC's limits (a browser sends at most 6 requests at a time to one host anyway).
+ */
+export const ANCHOR_CHECK_CONCURRENCY = 8;
 
 /**
  * Checks each included/final anchor of each proven batch on every endpoint that serves its chain, with
  * checkAnchorOnChain (the CLI verifier's check: receipt, RootAnchored log, block and timestamp,
- * `anchoredAt`). One set of reads per distinct root and anchor, at most ANCHOR_CHECK_CONCURRENCY at once.
+ * `anchoredAt`). One set of reads per distinct root and anchor, at most ANCHOR_CHECK_CONCURRENCY at once;
+ * each endpoint's reads are shared between anchors (memoizedAnchorChain) and an anchor's four reads are
+ * sent together, not one after the other, so an anchor costs one round trip instead of four.
  * Endpoints must agree: one that contradicts what another confirms fails the anchor, naming both; an
  * endpoint that cannot be read leaves it "could not check", never verified.
  * @example const outcomes = await checkEvidenceAnchors(pkg.batches, provenRoots, endpoints)
@@ -46,7 +53,7 @@ export async function checkEvidenceAnchors(
   const opened = endpoints.map((e) => ({
     label: e.label,
     chain: e.open().then(
-      (chain) => ({ chain }),
+      (chain) => ({ chain: memoizedAnchorChain(chain) }),
       (error: unknown) => ({ error: rpcErrorReason(error) }),
     ),
   }));
@@ -80,6 +87,7 @@ export async function checkEvidenceAnchors(
   return outcomes;
 }
 
+type Answer = AnchorOutcome["endpoints"][number];
 type Opened = { label: string; chain: Promise<{ chain: AnchorChain } | { error: string }> };
 
 async function checkOne(
@@ -102,34 +110,43 @@ async function checkOne(
   if (opened.length === 0)
     return { ...base, result: "unchecked", detail: "could not check: no RPC endpoint given" };
 
+  const onChain = {
+    chainId: anchor.chainId,
+    contract: anchor.contract,
+    txHash,
+    blockNumber,
+    blockTimestamp,
+    ...(anchor.genesisHash ? { genesisHash: anchor.genesisHash } : {}),
+  };
+  // Every endpoint at once, each in the order given (the answers are listed in it).
+  const asked = await Promise.all(
+    opened.map(async (o): Promise<(Answer & { confirmations: number | null }) | null> => {
+      const c = await o.chain;
+      if ("error" in c)
+        return {
+          label: o.label,
+          outcome: "rpc-error",
+          checks: [{ name: "RPC", ok: false, detail: c.error }],
+          confirmations: null,
+        };
+      if (c.chain.chainId !== BigInt(anchor.chainId)) return null; // serves another chain: not asked
+      prefetch(c.chain, onChain, root);
+      const checked = await checkAnchorOnChain(c.chain, onChain, root);
+      return {
+        label: o.label,
+        outcome: checked.outcome,
+        checks: checked.checks,
+        confirmations: checked.confirmations,
+      };
+    }),
+  );
   const answers: AnchorOutcome["endpoints"] = [];
   let confirmations: number | null = null;
-  for (const o of opened) {
-    const c = await o.chain;
-    if ("error" in c) {
-      answers.push({
-        label: o.label,
-        outcome: "rpc-error",
-        checks: [{ name: "RPC", ok: false, detail: c.error }],
-      });
-      continue;
-    }
-    if (c.chain.chainId !== BigInt(anchor.chainId)) continue; // serves another chain: not asked
-    const checked = await checkAnchorOnChain(
-      c.chain,
-      {
-        chainId: anchor.chainId,
-        contract: anchor.contract,
-        txHash,
-        blockNumber,
-        blockTimestamp,
-        ...(anchor.genesisHash ? { genesisHash: anchor.genesisHash } : {}),
-      },
-      root,
-    );
-    if (checked.confirmations !== null)
-      confirmations = Math.min(confirmations ?? Infinity, checked.confirmations);
-    answers.push({ label: o.label, outcome: checked.outcome, checks: checked.checks });
+  for (const a of asked) {
+    if (a === null) continue;
+    const { confirmations: seen, ...answer } = a;
+    if (seen !== null) confirmations = Math.min(confirmations ?? Infinity, seen);
+    answers.push(answer);
   }
   const outcome = { ...base, confirmations, endpoints: answers };
   const firstFailed = (label: string) => {
@@ -170,4 +187,22 @@ async function checkOne(
     result: "verified",
     detail: `block ${blockNumber}, ${confirmations ?? "?"} confirmation(s) on ${answers.length} endpoint(s)`,
   };
+}
+
+/**
+ * Sends the reads checkAnchorOnChain makes one after the other (receipt, block, head, anchoredAt) all at
+ * once, through the memoized chain, so that its awaits find them answered. The block is the one the anchor
+ * names; when the receipt says another, checkAnchorOnChain reads that one itself (and fails the anchor).
+ * Failures are left to checkAnchorOnChain, which reads the same promises and reports them.
+ */
+function prefetch(
+  chain: AnchorChain,
+  anchor: { contract: Hex; txHash: Hex; blockNumber: number },
+  root: Hex,
+) {
+  const quiet = (p: Promise<unknown>) => p.catch(() => {});
+  quiet(chain.getTransactionReceipt(anchor.txHash));
+  quiet(chain.getBlock(anchor.blockNumber));
+  quiet(chain.getBlockNumber());
+  quiet(chain.anchoredAt(anchor.contract.toLowerCase() as Hex, root));
 }

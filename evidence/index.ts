@@ -13,6 +13,7 @@ export {
   checkEvidenceAnchors,
   type EvidenceEndpoint,
 } from "./checkEvidenceAnchors.ts";
+export type { BatchSignatureVerifier, SignatureJob } from "./checkEvidenceSignatures.ts";
 export { EvidenceError, EvidenceErrorCode } from "./errors.ts";
 export {
   EVIDENCE_FORMAT,

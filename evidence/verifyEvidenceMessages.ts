@@ -1,22 +1,7 @@
-import {
-  addressFromPublicKey,
-  bytesToHex,
-  compareBytes,
-  type DecodedEventMessage,
-  type DecodedReading,
-  decodeEventMessage,
-  decodeReading,
-  type Hex,
-  hexToBytes,
-  merkleLeafHash,
-  messageIdOf,
-  SealtrailError,
-  type SignatureVerifier,
-  verifyDecodedCoseSign1,
-} from "#protocol";
-import { base64ToBytes } from "./base64.ts";
+import type { DecodedEventMessage, DecodedReading, Hex, SignatureVerifier } from "#protocol";
+import { checkEvidenceSignaturesSync, type SignatureOutcomes } from "./checkEvidenceSignatures.ts";
+import { type DecodedEvidence, decodeEvidenceMessages } from "./decodeEvidenceMessages.ts";
 import type { EvidencePackage } from "./evidencePackage.ts";
-import { processMultiProof } from "./multiproof.ts";
 
 /** One thing that did not verify, and why, in words an auditor can act on. */
 export type EvidenceFailure = {
@@ -39,20 +24,22 @@ export type OfflineEvidence = {
   failures: EvidenceFailure[];
 };
 
+/**
+ * Where a verification is. `proofs` (decoding and multiproofs, no curve arithmetic) comes first; then
+ * `signatures` and `anchors` run side by side, so their reports interleave; `journey` comes last.
+ */
 export type EvidenceProgress = {
   phase: "signatures" | "proofs" | "anchors" | "journey";
   done: number;
   total: number;
 };
 
-const reasonOf = (error: unknown): string =>
-  error instanceof SealtrailError ? `${error.code}: ${error.shortMessage}` : String(error);
-
 /**
  * Everything in a package that needs no chain: every reading and visible event decodes, is signed by a key
  * the package carries (whose address is the kid's), and every batch's multiproof leads from ALL its
  * messages (readings, events, hidden ids) to its root; a message counts as verified only when both hold.
  * Keys are checked once: a key whose public key is not its address's is a failure and verifies nothing.
+ * Synchronous; verifyEvidencePackage runs the same two passes with the signatures beside the anchor reads.
  * @example const offline = verifyEvidenceMessages(pkg, nobleVerifier); offline.readings.verified.length
  */
 export function verifyEvidenceMessages(
@@ -60,156 +47,41 @@ export function verifyEvidenceMessages(
   verifier: SignatureVerifier,
   onProgress: (p: EvidenceProgress) => void = () => {},
 ): OfflineEvidence {
-  const failures: EvidenceFailure[] = [];
-  const deviceKeys = new Map<string, Uint8Array>();
-  const orgKeys = new Map<string, { key: Uint8Array; organisation: string }>();
-  for (const k of pkg.keys.devices) {
-    const key = hexToBytes(k.publicKey, 33);
-    if (safeAddress(key) === k.address.toLowerCase()) deviceKeys.set(k.address.toLowerCase(), key);
-    else
-      failures.push({
-        subject: `key ${k.address}`,
-        check: "key",
-        detail: "the public key is not this address's",
-      });
-  }
-  for (const k of pkg.keys.organisations) {
-    const key = hexToBytes(k.publicKey, 33);
-    if (safeAddress(key) === k.address.toLowerCase())
-      orgKeys.set(k.address.toLowerCase(), { key, organisation: k.organisation });
-    else
-      failures.push({
-        subject: `key ${k.address}`,
-        check: "key",
-        detail: "the public key is not this address's",
-      });
-  }
-
-  const sections = [
-    ...pkg.batches.map((b) => ({ batch: b, root: b.root.toLowerCase() as Hex })),
-    { batch: pkg.pending, root: null },
-  ];
-  const total = sections.reduce((n, s) => n + s.batch.readings.length + s.batch.events.length, 0);
-  let done = 0;
-  const tick = () => {
-    done++;
-    if (done % 512 === 0 || done === total) onProgress({ phase: "signatures", done, total });
-  };
-  const out: OfflineEvidence = {
-    readings: { total: 0, verified: [] },
-    events: { total: 0, verified: [], hidden: [] },
-    provenRoots: new Set(),
-    failures,
-  };
-  for (const [index, { batch, root }] of sections.entries()) {
-    const leaves: Uint8Array[] = [];
-    const signedOk: { reading?: DecodedReading; event?: DecodedEventMessage; organisation?: string }[] = [];
-    for (const text of batch.readings) {
-      out.readings.total++;
-      tick();
-      const raw = base64ToBytes(text)!;
-      let decoded: DecodedReading;
-      try {
-        decoded = decodeReading(raw);
-      } catch (error) {
-        const id = messageIdOf(raw);
-        leaves.push(merkleLeafHash(hexToBytes(id, 32)));
-        failures.push({ subject: `reading ${id}`, check: "decode", detail: reasonOf(error) });
-        continue;
-      }
-      // The leaf is the id of the bytes as given (decodeReading computed it), never a field of the package.
-      leaves.push(merkleLeafHash(hexToBytes(decoded.messageId, 32)));
-      const key = deviceKeys.get(decoded.device);
-      if (key === undefined) {
-        failures.push({
-          subject: `reading ${decoded.messageId}`,
-          check: "key",
-          detail: `no key of device ${decoded.device} in the package`,
-        });
-        continue;
-      }
-      try {
-        verifyDecodedCoseSign1(decoded, decoded.kid, key, verifier);
-        signedOk.push({ reading: decoded });
-      } catch (error) {
-        failures.push({
-          subject: `reading ${decoded.messageId}`,
-          check: "signature",
-          detail: reasonOf(error),
-        });
-      }
-    }
-    for (const text of batch.events) {
-      out.events.total++;
-      tick();
-      const raw = base64ToBytes(text)!;
-      let decoded: DecodedEventMessage;
-      try {
-        decoded = decodeEventMessage(raw);
-      } catch (error) {
-        const id = messageIdOf(raw);
-        leaves.push(merkleLeafHash(hexToBytes(id, 32)));
-        failures.push({ subject: `event ${id}`, check: "decode", detail: reasonOf(error) });
-        continue;
-      }
-      leaves.push(merkleLeafHash(hexToBytes(decoded.messageId, 32)));
-      const key = orgKeys.get(decoded.signer);
-      if (key === undefined) {
-        failures.push({
-          subject: `event ${decoded.messageId}`,
-          check: "key",
-          detail: `no key of signer ${decoded.signer} in the package`,
-        });
-        continue;
-      }
-      try {
-        verifyDecodedCoseSign1(decoded, decoded.kid, key.key, verifier);
-        signedOk.push({ event: decoded, organisation: key.organisation });
-      } catch (error) {
-        failures.push({ subject: `event ${decoded.messageId}`, check: "signature", detail: reasonOf(error) });
-      }
-    }
-    for (const id of batch.hidden) {
-      out.events.hidden.push(id.toLowerCase() as Hex);
-      leaves.push(merkleLeafHash(hexToBytes(id, 32)));
-    }
-    let proven = false;
-    if (root !== null && "proof" in batch) {
-      onProgress({ phase: "proofs", done: index, total: pkg.batches.length });
-      leaves.sort(compareBytes);
-      const reached = processMultiProof(
-        leaves,
-        batch.proof.map((h) => hexToBytes(h, 32)),
-        batch.flags,
-      );
-      proven = reached !== null && bytesToHex(reached) === root;
-      if (proven) out.provenRoots.add(root);
-      else
-        failures.push({
-          subject: `batch ${root}`,
-          check: "multiproof",
-          detail:
-            reached === null
-              ? `the multiproof does not fit ${leaves.length} leaves (${batch.proof.length} hashes, ${batch.flags.length} flags): a leaf is missing or one too many`
-              : `the multiproof over its ${leaves.length} leaves leads to ${bytesToHex(reached)}, not to the root`,
-        });
-    }
-    // A message counts as verified when its signature holds AND its batch is proven (pending: signature only).
-    if (root === null || proven) {
-      for (const s of signedOk) {
-        if (s.reading) out.readings.verified.push({ ...s.reading, root });
-        if (s.event) out.events.verified.push({ ...s.event, root, organisationOfKey: s.organisation! });
-      }
-    }
-  }
-  onProgress({ phase: "proofs", done: pkg.batches.length, total: pkg.batches.length });
-  return out;
+  const decoded = decodeEvidenceMessages(pkg, onProgress);
+  return assembleOfflineEvidence(decoded, checkEvidenceSignaturesSync(decoded, verifier, onProgress));
 }
 
-function safeAddress(key: Uint8Array): string | null {
-  try {
-    return addressFromPublicKey(key);
-  } catch {
-    return null;
+/**
+ * The offline findings from the two passes, in the package's order: bad keys, then per section each
+ * message's failure in turn and the section's multiproof failure. A message counts as verified when its
+ * signature holds AND its batch is proven (pending messages: the signature only).
+ * @example const offline = assembleOfflineEvidence(decoded, await checkEvidenceSignatures(decoded, options))
+ */
+export function assembleOfflineEvidence(
+  decoded: DecodedEvidence,
+  signatures: SignatureOutcomes,
+): OfflineEvidence {
+  const out: OfflineEvidence = {
+    readings: { total: decoded.readingsTotal, verified: [] },
+    events: { total: decoded.eventsTotal, verified: [], hidden: decoded.hidden },
+    provenRoots: decoded.provenRoots,
+    failures: [...decoded.keyFailures],
+  };
+  for (const [s, section] of decoded.sections.entries()) {
+    const outcomes = signatures[s]!;
+    for (const failure of outcomes) if (failure !== null) out.failures.push(failure);
+    if (section.proofFailure !== null) out.failures.push(section.proofFailure);
+    if (section.root !== null && !section.proven) continue;
+    for (const [i, item] of section.items.entries()) {
+      if (outcomes[i] !== null) continue;
+      if (item.kind === "reading") out.readings.verified.push({ ...item.decoded, root: section.root });
+      else if (item.kind === "event")
+        out.events.verified.push({
+          ...item.decoded,
+          root: section.root,
+          organisationOfKey: item.organisation,
+        });
+    }
   }
+  return out;
 }

@@ -1,16 +1,18 @@
 import { type Hex, prepareHashes, type SignatureVerifier } from "#protocol";
 import { anchorChainOverRpc, readChainId } from "../cli/verify/anchorChainOverRpc.ts";
 import { type AnchorOutcome, checkEvidenceAnchors, type EvidenceEndpoint } from "./checkEvidenceAnchors.ts";
+import { type BatchSignatureVerifier, checkEvidenceSignatures } from "./checkEvidenceSignatures.ts";
+import { decodeEvidenceMessages } from "./decodeEvidenceMessages.ts";
 import type { EvidenceSubject } from "./evidencePackage.ts";
 import { type FetchLike, fetchJsonRpc } from "./fetchJsonRpc.ts";
 import { parseEvidencePackage } from "./parseEvidencePackage.ts";
 import { type RecomputedJourney, recomputeJourney } from "./recomputeJourney.ts";
 import {
+  assembleOfflineEvidence,
   type EvidenceFailure,
   type EvidenceProgress,
   type VerifiedEvent,
   type VerifiedReading,
-  verifyEvidenceMessages,
 } from "./verifyEvidenceMessages.ts";
 
 /** Version of the machine-readable report. */
@@ -19,6 +21,11 @@ export const EVIDENCE_REPORT_FORMAT = "sealtrail-evidence-report-v1";
 export type VerifyEvidenceOptions = {
   /** ES256K verification (noble in a browser, libsecp256k1 in Node: see #protocol's verifiers). */
   verifier: SignatureVerifier;
+  /**
+   * Or the signatures checked elsewhere, many at a time (the product page spreads them over helper
+   * workers); `verifier` still names the implementation. Without it they are checked on this thread.
+   */
+  batchVerifier?: BatchSignatureVerifier;
   /** JSON-RPC endpoints; every one serving an anchor's chain must confirm it. */
   rpcUrls?: readonly string[];
   /** How to reach them: the global `fetch` unless given. */
@@ -61,7 +68,9 @@ export type EvidenceVerification = {
 /**
  * Verifies a `sealtrail-evidence-v1` package: shape, every signature by the keys it carries, one
  * multiproof per batch, each batch's anchors on every given RPC endpoint (which must agree), then
- * completeness and the cold-chain verdict recomputed from verified readings only. Runs in a browser worker
+ * completeness and the cold-chain verdict recomputed from verified readings only. The multiproofs are
+ * checked first (hashing only), so the proven roots' anchors are read from the chain while the signatures
+ * are being checked: the round trips cost no time of their own. Runs in a browser worker
  * and in Node (no Node built-ins: RPC through `fetch`, signatures through the injected verifier). Never
  * throws for what the package says: a package that does not parse is an `invalid` report naming why.
  * @example const { report } = await verifyEvidencePackage(JSON.parse(text), { verifier: nobleVerifier, rpcUrls: ["http://127.0.0.1:8545"] })
@@ -82,9 +91,23 @@ export async function verifyEvidencePackage(
     const failures = [{ subject: "package", check: "format", detail }];
     return { report: emptyReport(failures, `invalid: ${detail}`), readings: [], events: [] };
   }
-  const offline = verifyEvidenceMessages(pkg, options.verifier, onProgress);
+  const decoded = decodeEvidenceMessages(pkg, onProgress);
   const endpoints = options.endpoints ?? fetchEndpoints(options);
-  const anchors = await checkEvidenceAnchors(pkg.batches, offline.provenRoots, endpoints, onProgress);
+  const anchorsChecked = checkEvidenceAnchors(pkg.batches, decoded.provenRoots, endpoints, onProgress);
+  let signatures: Awaited<ReturnType<typeof checkEvidenceSignatures>>;
+  try {
+    signatures = await checkEvidenceSignatures(decoded, {
+      verifier: options.verifier,
+      ...(options.batchVerifier ? { batchVerifier: options.batchVerifier } : {}),
+      onProgress,
+    });
+  } catch (error) {
+    // The anchor reads still finish (and close their endpoints) before the caller hears of the failure.
+    await anchorsChecked.catch(() => {});
+    throw error;
+  }
+  const offline = assembleOfflineEvidence(decoded, signatures);
+  const anchors = await anchorsChecked;
   const provenHidden = new Set<Hex>();
   for (const b of pkg.batches)
     if (offline.provenRoots.has(b.root.toLowerCase() as Hex))

@@ -1,5 +1,4 @@
-import { once } from "node:events";
-import { type AddressInfo, createServer, type Server } from "node:net";
+import { connect } from "node:net";
 import { Aedes, type Client } from "aedes";
 import pino, { type Logger } from "pino";
 import { type Address, nobleVerifier, prepareHashes, type SignatureVerifier } from "#protocol";
@@ -14,6 +13,7 @@ import type { BrokerContext } from "./broker/context.ts";
 import { endAfterFlush } from "./broker/endAfterFlush.ts";
 import { guardFrames } from "./broker/guardFrames.ts";
 import { createPreConnect } from "./broker/preConnect.ts";
+import { type MqttListeners, startMqttListeners } from "./broker/startMqttListeners.ts";
 import { TokenBuckets } from "./broker/tokenBuckets.ts";
 import { UsedTokens } from "./broker/usedTokens.ts";
 import { watchClientErrors } from "./broker/watchClientErrors.ts";
@@ -91,7 +91,9 @@ export class Gateway {
   private readonly options: GatewayOptions;
   private readonly logger: Logger;
   private aedes: Aedes | undefined;
-  private server: Server | undefined;
+  private listeners: MqttListeners | undefined;
+  /** Set by close(): readings that arrive from now on are not taken (no PUBACK); those in flight finish. */
+  private draining = false;
   private consumer: ExternalConsumer | undefined;
   private rabbit: RabbitConsumer | undefined;
   private rabbitAuth: RabbitAuthService | undefined;
@@ -137,9 +139,43 @@ export class Gateway {
 
   /** The port the MQTT listener is bound to (after start, embedded mode). */
   get mqttPort(): number {
-    const address = this.server?.address() as AddressInfo | null | undefined;
-    if (!address) throw new Error("gateway is not listening");
-    return address.port;
+    if (!this.listeners) throw new Error("gateway is not listening");
+    return this.listeners.ports.tcp;
+  }
+
+  /** Every MQTT listener's port: TCP, and TLS and WebSocket when configured (after start, embedded mode). */
+  get mqttPorts(): MqttListeners["ports"] {
+    if (!this.listeners) throw new Error("gateway is not listening");
+    return this.listeners.ports;
+  }
+
+  /**
+   * Resolves when devices can reach the broker now: embedded, a TCP connection to our own MQTT listener is
+   * accepted (and closed before sending anything); external, the consumer has a live session; rabbitmq,
+   * the AMQP session consumes.
+   */
+  async probeBroker(): Promise<void> {
+    if (this.consumer) {
+      if (!this.consumer.connected()) throw new Error("not connected to the external broker");
+      return;
+    }
+    if (this.rabbit) {
+      if (!this.rabbit.connected()) throw new Error("no AMQP session with a RabbitMQ node");
+      return;
+    }
+    if (!this.listeners || this.draining) throw new Error("the MQTT listener is not accepting connections");
+    const host = this.options.config.mqttHost;
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect({
+        host: host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host,
+        port: this.mqttPort,
+      });
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.once("error", reject);
+    });
   }
 
   get mqttUrl(): string {
@@ -180,6 +216,7 @@ export class Gateway {
       verifier,
       maxFutureSkewMs: config.maxFutureSkewMs,
       depth: this.metrics.depth,
+      storeWriteErrors: this.metrics.storeWriteErrors,
     };
     if (config.mode === "external") {
       this.consumer = new ExternalConsumer({
@@ -216,7 +253,8 @@ export class Gateway {
     this.logger.info(
       {
         mode: config.mode,
-        mqtt: this.server ? this.mqttUrl : undefined,
+        mqtt: this.listeners ? this.mqttUrl : undefined,
+        mqttPorts: this.listeners?.ports,
         targets: this.anchorTargets(),
         config: redactGatewayConfig(config),
       },
@@ -224,14 +262,29 @@ export class Gateway {
     );
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops the gateway gracefully: no new connections; readings that arrive from now on are not taken (their
+   * connection is closed without PUBACK, so the device sends them again elsewhere or later); readings
+   * already received are stored and acknowledged, waiting up to `drainTimeoutMs` for them; then every
+   * session is closed and the batcher, anchorers and verify pool stop. No PUBACK is ever sent for a reading
+   * that is not committed (the hook acknowledges only after the commit), however the drain ends.
+   */
+  async close(options: { drainTimeoutMs?: number } = {}): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    this.draining = true;
     this.stopWatchingRevocations?.();
-    const server = this.server;
-    const serverClosed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    const listenersClosed = this.listeners?.stopAccepting() ?? Promise.resolve();
+    const deadline = Date.now() + (options.drainTimeoutMs ?? 0);
+    while (this.metrics.depth.inFlight > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
+    if (this.metrics.depth.inFlight > 0)
+      this.logger.warn(
+        { inFlight: this.metrics.depth.inFlight },
+        "drain timed out; closing sessions with readings in flight",
+      );
     await new Promise<void>((resolve) => (this.aedes ? this.aedes.close(() => resolve()) : resolve()));
-    await serverClosed;
+    await listenersClosed;
     await this.consumer?.close();
     await this.rabbitAuth?.close();
     await this.rabbit?.close();
@@ -316,6 +369,7 @@ export class Gateway {
       }),
       now: Date.now,
       broker: () => this.aedes!,
+      draining: () => this.draining,
     };
     this.aedes = await Aedes.createBroker({
       preConnect: createPreConnect(ctx),
@@ -331,10 +385,9 @@ export class Gateway {
     aedes.on("clientDisconnect", () => this.metrics.connectedDevices.dec());
     watchClientErrors(aedes, ctx);
     const maxRemainingLength = config.maxMessageBytes + config.packetOverheadBytes;
-    // Small PUBACKs must not wait for Nagle's algorithm: they are the acknowledgement latency.
-    this.server = createServer({ noDelay: true }, (socket) =>
+    this.listeners = await startMqttListeners(config, (stream) =>
       aedes.handle(
-        guardFrames(socket, {
+        guardFrames(stream, {
           maxRemainingLength,
           onRefused: (refusal, connection) => {
             this.metrics.refused.inc({ reason: refusal.code });
@@ -347,8 +400,6 @@ export class Gateway {
         }),
       ),
     );
-    this.server.listen(config.mqttPort, config.mqttHost);
-    await once(this.server, "listening");
   }
 
   /** Tells a revoked device why, then closes its session. */

@@ -105,6 +105,7 @@ export type {
   WindowReading,
 } from "./store/eventTypes.ts";
 export { messageOrderOf } from "./store/messageOrderOf.ts";
+export { openStore, type StoreSettings } from "./store/openStore.ts";
 export type {
   RegistryOperation,
   RegistryOperationKind,
@@ -114,6 +115,7 @@ export type {
   RegistryOutboxSummary,
 } from "./store/registryOutboxTypes.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/SqliteStore.ts";
+export { StoreErrorCode } from "./store/storeErrors.ts";
 export type {
   AnchorRecord,
   AnchorTarget,

@@ -171,4 +171,16 @@ export class GatewayMetrics {
     labelNames: ["chain_id"] as const,
     registers: [this.registry],
   });
+  /** Set on every anchoring pass; 0 from the anchorer's start, so an alert sees 0 rather than nothing. */
+  readonly anchorsAtFeeCap = new Gauge({
+    name: "sealtrail_anchor_transactions_at_fee_cap",
+    help: "Anchor transactions stuck that a replacement would have to pay more than the fee cap for (ANCHOR_FEE_CAP_REACHED)",
+    labelNames: ["chain_id"] as const,
+    registers: [this.registry],
+  });
+  readonly storeWriteErrors = new Counter({
+    name: "sealtrail_store_write_errors_total",
+    help: "Readings whose durable write failed: not acknowledged, so the device (or the broker) sends them again",
+    registers: [this.registry],
+  });
 }

@@ -1,5 +1,5 @@
 // Builds the product page's browser code into dist/page/: main.js (the page), worker.js (the Web Worker
-// that verifies), page.css, and secp256k1.wasm (libsecp256k1 as WebAssembly, tiny-secp256k1's build) for
+// that verifies), signatures.js (its helpers that check signatures on other cores), page.css, and secp256k1.wasm (libsecp256k1 as WebAssembly, tiny-secp256k1's build) for
 // the worker's WASM verifier. The API serves these files under /page/assets/ (api/page/servePageAsset.ts);
 // nothing is loaded from anywhere else at run time. Reproducible like build:verifier: no time or path in
 // the output.
@@ -80,6 +80,7 @@ export async function buildPage(outDir: string): Promise<PageBuild> {
     entryPoints: {
       main: "api/page/client/main.ts",
       worker: "api/page/client/worker.ts",
+      signatures: "api/page/client/signatureWorker.ts",
       page: "api/page/client/page.css",
     },
     outdir: outDir,

@@ -1,7 +1,9 @@
 export { getDevice } from "./getDevice.ts";
+export { getHealthz } from "./getHealthz.ts";
 export { getOpenApiDocument } from "./getOpenApiDocument.ts";
 export { getReading } from "./getReading.ts";
 export { getReadingProof } from "./getReadingProof.ts";
+export { getReadyz } from "./getReadyz.ts";
 export { getStatus } from "./getStatus.ts";
 export { DEFAULT_VERIFIER_TOOL_PATH, getVerifierTool, VERIFIER_TOOL_NAME } from "./getVerifierTool.ts";
 export { listDeviceReadings } from "./listDeviceReadings.ts";

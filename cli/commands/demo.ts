@@ -110,11 +110,20 @@ function banner(stack: Stack, fleet: DemoFleet | undefined): string {
       : `  Admin token  in ${stack.adminTokenFile}${process.env.SEALTRAIL_ADMIN_TOKEN ? " (or SEALTRAIL_ADMIN_TOKEN)" : ""}`,
     fleet ? `  Fleet        ${fleet.description}` : "  Fleet        off (SEALTRAIL_SIM=off)",
     ...(fleet?.provenance
-      ? [`  Compliant    ${fleet.provenance.compliantUrl}`, `  Excursion    ${fleet.provenance.excursionUrl}`]
+      ? [
+          `  Compliant    ${fleet.provenance.compliantUrl}`,
+          `  Excursion    ${fleet.provenance.excursionUrl}`,
+          "               (product pages, as their QR codes open them: verified in your browser against the L2)",
+        ]
       : []),
     "",
     "Try:",
     `  curl ${stack.apiUrl}/api/v1/status`,
+    ...(fleet?.provenance
+      ? [
+          `  curl ${fleet.provenance.excursionUrl.replace(stack.apiUrl, `${stack.apiUrl}/api/v1/provenance`)}   # as JSON`,
+        ]
+      : []),
     `  curl ${stack.apiUrl}/api/v1/devices                              # registered devices`,
     `  curl ${stack.apiUrl}/api/v1/devices/<address>/readings?limit=5   # a device's readings and their ids`,
     `  curl ${stack.apiUrl}/api/v1/readings/<messageId>/proof > bundle.json`,

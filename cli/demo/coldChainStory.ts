@@ -177,7 +177,8 @@ export async function startColdChainStory(o: {
   });
   const url = (urn: string) => {
     const serial = urn.slice(urn.lastIndexOf(".") + 1);
-    return `${o.apiUrl}/api/v1/provenance/01/${DEMO_GTIN}/21/${encodeURIComponent(serial)}`;
+    // The product's GS1 Digital Link URI on the API host: what its QR code holds, the page a phone opens.
+    return `${o.apiUrl}/01/${DEMO_GTIN}/21/${encodeURIComponent(serial)}`;
   };
   return {
     compliantUrl: url(products[0]!),

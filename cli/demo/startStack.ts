@@ -20,6 +20,8 @@ import {
   hexToBytes,
   normalizeAddress,
 } from "#protocol";
+import { apiHttpOptions } from "../services/apiHttpOptions.ts";
+import { STORE_FILE } from "../services/openServiceStore.ts";
 import { buildContracts } from "./buildContracts.ts";
 import { readOrCreateSecret } from "./secrets.ts";
 import { type LocalChain, startLocalChain } from "./startLocalChain.ts";
@@ -145,7 +147,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       chainId: chain.chainId,
       contract: deviceRegistryContract,
     });
-    const store = SqliteStore.open(join(dataDir, "sealtrail.db"));
+    const store = SqliteStore.open(join(dataDir, STORE_FILE));
     stops.push(() => store.close());
     const local = new EthersAnchorChain({
       provider,
@@ -215,6 +217,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       host: config.api.host,
       port: config.api.port,
       closeTimeoutMs: config.api.closeTimeoutMs,
+      ...apiHttpOptions(config.api),
       resolver: {
         pathPrefix: config.api.resolverPathPrefix,
         ...(config.api.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.api.publicBaseUrl }),

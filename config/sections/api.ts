@@ -61,6 +61,26 @@ export const apiSection = z.strictObject({
     "On stop, how long in-flight requests may finish before their connections are cut, ms",
     { env: "SEALTRAIL_HTTP_CLOSE_TIMEOUT_MS" },
   ),
+  trustProxy: setting(
+    z.string().default("false"),
+    "Express's trust proxy behind a reverse proxy: false (use the socket's peer), true (the left-most X-Forwarded-For), a hop count, or addresses/subnets of the proxies, e.g. \"loopback, 10.0.0.0/8\"; the client it yields is what rate limits count",
+    { env: "SEALTRAIL_HTTP_TRUST_PROXY" },
+  ),
+  rateLimitWindowMs: setting(
+    z.coerce.number().int().min(1000).default(60_000),
+    "Rate limit window, ms: each client's requests are counted per window",
+    { env: "SEALTRAIL_HTTP_RATE_WINDOW_MS" },
+  ),
+  publicRateLimit: setting(
+    z.coerce.number().int().min(0).default(600),
+    "Requests per window one client may make to the public routes (resolver /01 /00 /414 /8004, provenance, evidence, page assets, QR images); 0 turns rate limits off; counted in this process's memory, so N instances allow N times as much",
+    { env: "SEALTRAIL_HTTP_PUBLIC_RATE_LIMIT" },
+  ),
+  captureRateLimit: setting(
+    z.coerce.number().int().min(0).default(120),
+    "EPCIS capture requests (POST /epcis/capture, POST /epcis/events) per window one client may make; 0: unlimited",
+    { env: "SEALTRAIL_HTTP_CAPTURE_RATE_LIMIT" },
+  ),
   defaultTemperatureProfile: setting(
     temperatureProfileSchema.default({
       name: "2–8 °C",

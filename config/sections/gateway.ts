@@ -24,6 +24,41 @@ export const gatewaySection = z
       "MQTT TCP port; 0 picks a free one",
       { env: "SEALTRAIL_MQTT_PORT" },
     ),
+    mqttTlsPort: setting(
+      z.coerce.number().int().min(0).max(65535).optional(),
+      "MQTT over TLS (mqtts) port, beside the TCP one; needs mqttTlsCertFile and mqttTlsKeyFile; unset: no TLS listener",
+      { env: "SEALTRAIL_MQTT_TLS_PORT", defaultText: "off" },
+    ),
+    mqttTlsCertFile: setting(
+      z.string().min(1).optional(),
+      "PEM certificate chain of the MQTT TLS listener (re-read only at start)",
+      { env: "SEALTRAIL_MQTT_TLS_CERT_FILE" },
+    ),
+    mqttTlsKeyFile: setting(
+      z.string().min(1).optional(),
+      "PEM private key of the MQTT TLS listener; the file is read, its path is all that is ever printed",
+      { env: "SEALTRAIL_MQTT_TLS_KEY_FILE" },
+    ),
+    mqttWsPort: setting(
+      z.coerce.number().int().min(0).max(65535).optional(),
+      "MQTT over WebSocket port (path /mqtt, subprotocol mqtt), for devices and browsers behind HTTP-only networks; TLS for it is a reverse proxy's job; unset: none",
+      { env: "SEALTRAIL_MQTT_WS_PORT", defaultText: "off" },
+    ),
+    httpHost: setting(
+      z.string().min(1).default("127.0.0.1"),
+      "Interface of `sealtrail gateway`'s own HTTP listener (/healthz, /readyz, /metrics)",
+      { env: "SEALTRAIL_GATEWAY_HTTP_HOST" },
+    ),
+    httpPort: setting(
+      z.coerce.number().int().min(0).max(65535).default(9464),
+      "Port of `sealtrail gateway`'s own HTTP listener (/healthz, /readyz, /metrics); 0 picks a free one",
+      { env: "SEALTRAIL_GATEWAY_HTTP_PORT" },
+    ),
+    drainTimeoutMs: setting(
+      z.coerce.number().int().min(0).default(10_000),
+      "On SIGTERM, how long readings already received may take to be stored and acknowledged before the device connections are closed, ms",
+      { env: "SEALTRAIL_DRAIN_TIMEOUT_MS" },
+    ),
     maxMessageBytes: setting(
       z.coerce
         .number()
@@ -205,6 +240,14 @@ export const gatewaySection = z
     ),
   })
   .superRefine((config, ctx) => {
+    if (config.mqttTlsPort !== undefined)
+      for (const key of ["mqttTlsCertFile", "mqttTlsKeyFile"] as const)
+        if (config[key] === undefined)
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: "required when SEALTRAIL_MQTT_TLS_PORT is set",
+          });
     if (config.mode === "external" && config.externalBrokerUrl === "")
       ctx.addIssue({
         code: "custom",

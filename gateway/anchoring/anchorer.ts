@@ -76,6 +76,7 @@ export class Anchorer {
   }
 
   start(): void {
+    this.o.metrics.anchorsAtFeeCap.set({ chain_id: String(this.target.chainId) }, 0);
     this.timer = setInterval(() => void this.tick(), this.o.intervalMs ?? 1000);
   }
 
@@ -160,6 +161,7 @@ export class Anchorer {
   private async advanceSubmitted(): Promise<void> {
     const { store, chain, logger } = this.o;
     const byTx = groupByTx(await store.listAnchors(this.target, ["submitted"]));
+    let atFeeCap = 0;
     for (const [txHash, anchors] of byTx) {
       const first = anchors[0]!;
       const receipt = await chain.receipt(txHash);
@@ -197,14 +199,16 @@ export class Anchorer {
         }
         continue;
       }
-      if (first.submittedAt !== null && this.now() - first.submittedAt >= this.o.stuckAfterMs)
-        await this.replaceStuck(txHash, anchors);
-      else if (first.rawTx && !(await chain.knowsTransaction(txHash))) await chain.broadcast(first.rawTx);
+      if (first.submittedAt !== null && this.now() - first.submittedAt >= this.o.stuckAfterMs) {
+        if ((await this.replaceStuck(txHash, anchors)) === "at fee cap") atFeeCap++;
+      } else if (first.rawTx && !(await chain.knowsTransaction(txHash))) await chain.broadcast(first.rawTx);
     }
+    // A gauge, not only the alert's one log line: it stays up for as long as a transaction waits at the cap.
+    this.o.metrics.anchorsAtFeeCap.set({ chain_id: String(this.target.chainId) }, atFeeCap);
   }
 
   /** Re-signs a stuck transaction with the same nonce and a bumped fee, up to the cap; then alerts. */
-  private async replaceStuck(txHash: Hex, anchors: AnchorRecord[]): Promise<void> {
+  private async replaceStuck(txHash: Hex, anchors: AnchorRecord[]): Promise<"replaced" | "at fee cap"> {
     const { store, chain, logger, metrics } = this.o;
     const first = anchors[0]!;
     const previous: Fees = {
@@ -226,7 +230,7 @@ export class Anchorer {
           "ALERT anchor transaction stuck at the fee cap; not paying more (see docs/operations.md)",
         );
       }
-      return;
+      return "at fee cap";
     }
     // The same roots under the same nonce need the same gas: a replacement never signs less than the
     // transaction it replaces (the node's estimate may count that transaction as already mined).
@@ -259,6 +263,7 @@ export class Anchorer {
       },
       "stuck anchor transaction replaced with a higher fee",
     );
+    return "replaced";
   }
 
   private async advanceIncluded(): Promise<void> {

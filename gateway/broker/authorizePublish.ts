@@ -53,6 +53,13 @@ export function createAuthorizePublish(ctx: BrokerContext) {
       callback(null);
       return;
     }
+    if (ctx.draining()) {
+      // Stopping: a reading not yet taken is not taken at all. Failing the hook closes the connection
+      // without PUBACK and without a notice (not the device's fault); the device sends it again after
+      // reconnecting, to this gateway's successor or another one.
+      callback(new Error("the gateway is stopping"));
+      return;
+    }
     const device = client.id as Address;
     if (packet.topic !== `devices/${device}/readings`) {
       const refusal = new Refusal(

@@ -27,4 +27,6 @@ export type BrokerContext = {
   connectRate: TokenBuckets;
   now: () => number;
   broker: () => Aedes;
+  /** True once the gateway is stopping: new readings are not taken. */
+  draining: () => boolean;
 };

@@ -1,5 +1,12 @@
 import type { Socket } from "node:net";
 import { Duplex } from "node:stream";
+
+/**
+ * What the guard reads from and writes to: a TCP or TLS socket, or a WebSocket's byte stream (which
+ * carries the remote address of the HTTP upgrade's socket).
+ */
+export type GuardableStream = Duplex & Partial<Pick<Socket, "remoteAddress" | "remotePort">>;
+
 import { type FrameRefusal, MqttFrameScanner } from "./mqttFrameScanner.ts";
 
 export type GuardFramesOptions = {
@@ -26,14 +33,14 @@ export class GuardedConnection extends Duplex {
   readonly remotePort: number | undefined;
   /** Set by aedes (`conn.client = client`); read to name the device in refusal logs. */
   client?: { id?: string | null; _authorized?: boolean };
-  private readonly socket: Socket;
+  private readonly socket: GuardableStream;
   private readonly lingerMs: number;
   /** endAfterFlush was called: a destroy from aedes must no longer cut what was written. */
   private ending = false;
   /** FIN sent; the peer's bytes are read and dropped until it closes or the linger time is over. */
   private lingering = false;
 
-  constructor(socket: Socket, options: GuardFramesOptions) {
+  constructor(socket: GuardableStream, options: GuardFramesOptions) {
     super({
       allowHalfOpen: false,
       readableHighWaterMark: socket.readableHighWaterMark,
@@ -138,6 +145,6 @@ export class GuardedConnection extends Duplex {
  * Wraps a freshly accepted socket for `aedes.handle`.
  * @example server.on("connection", (s) => aedes.handle(guardFrames(s, { maxRemainingLength: 4352, onRefused })))
  */
-export function guardFrames(socket: Socket, options: GuardFramesOptions): GuardedConnection {
+export function guardFrames(socket: GuardableStream, options: GuardFramesOptions): GuardedConnection {
   return new GuardedConnection(socket, options);
 }

@@ -121,6 +121,11 @@ export class ExternalConsumer {
   }
 
   /** Ends the sessions (they stay on the broker, holding anything not yet acknowledged). */
+  /** True while at least one consumer session is connected to the broker (readiness). */
+  connected(): boolean {
+    return this.clients.some((c) => c.connected);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

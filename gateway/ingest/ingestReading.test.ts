@@ -131,14 +131,20 @@ describe("ingestReading", () => {
     expect(verified).toBe(0);
   });
 
-  it("passes a storage failure through as an error, not a refusal, and keeps the stage counters right", async () => {
+  it("passes a storage failure through as an error, not a refusal, counts it, and keeps the stage counters right", async () => {
     const { store, deps, depth } = await setup();
+    let storeWriteErrors = 0;
+    const counted = { ...deps, storeWriteErrors: { inc: () => void storeWriteErrors++ } };
+    expect(await codeOf(ingestReading(counted, alice.address, reading(1).message))).toBe("accepted");
     store.insertMessage = async () => {
       throw new Error("disk full");
     };
-    expect(await codeOf(ingestReading(deps, alice.address, reading(1).message))).toBe(
+    expect(await codeOf(ingestReading(counted, alice.address, reading(2).message))).toBe(
       "error: Error: disk full",
     );
-    expect(depth).toEqual({ inFlight: 0, verifying: 0, committing: 0 });
+    expect({ depth, storeWriteErrors }).toEqual({
+      depth: { inFlight: 0, verifying: 0, committing: 0 },
+      storeWriteErrors: 1,
+    });
   });
 });

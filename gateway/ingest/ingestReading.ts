@@ -13,6 +13,8 @@ export type IngestDeps = {
   maxFutureSkewMs: number;
   /** Stage counters read by the metrics (optional in tests). */
   depth?: IngestDepth;
+  /** Counts failed durable writes (the store alert's metric); optional in tests. */
+  storeWriteErrors?: { inc(): void };
   now?: () => number;
 };
 
@@ -68,6 +70,11 @@ export async function ingestReading(
       receivedAt,
       payloadJson: reading.payloadJson,
     });
+  } catch (error) {
+    // Counted here, the one path of every mode (embedded, external, RabbitMQ): each mode only drops its
+    // connection, which shows nowhere else.
+    deps.storeWriteErrors?.inc();
+    throw error;
   } finally {
     depth.committing--;
   }

@@ -87,6 +87,11 @@ export class RabbitConsumer {
     });
   }
 
+  /** True while the AMQP session consumes (readiness). */
+  connected(): boolean {
+    return this.session?.live === true;
+  }
+
   /** Closes the connection: RabbitMQ returns every delivery not yet acknowledged to its queue. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -160,6 +160,8 @@ describe("anchoring against a real local chain", () => {
       expect(BigInt(stuck.maxFeePerGas!)).toBe(5_000_000_000n);
       expect(stuck.attempts).toBeGreaterThanOrEqual(2);
       expect(capped.lines.some((l) => l.alert === "ANCHOR_FEE_CAP_REACHED")).toBe(true);
+      // The alert rule's metric (deploy/prometheus/alerts.yml) says so for as long as it waits at the cap.
+      expect((await low.metrics.anchorsAtFeeCap.get()).values.map((v) => v.value)).toEqual([1]);
 
       // A higher cap: the next replacement gets mined.
       const high = makeAnchorer(fx, s.store, { stuckAfterMs: 300 });
@@ -168,6 +170,8 @@ describe("anchoring against a real local chain", () => {
       });
       const done = (await s.store.getAnchors(1))[0]!;
       expect(BigInt(done.maxFeePerGas!)).toBeGreaterThan(5_000_000_000n);
+      await low.anchorer.tick();
+      expect((await low.metrics.anchorsAtFeeCap.get()).values.map((v) => v.value)).toEqual([0]);
       expect(await anchorEventsPerRoot(fx, fx.contract, await rootsOf(s.store))).toEqual([1]);
       expect(await fx.provider.getTransactionCount(new Wallet(fx.anchorerKey).address, "pending")).toBe(
         await fx.provider.getTransactionCount(new Wallet(fx.anchorerKey).address, "latest"),

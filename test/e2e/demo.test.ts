@@ -118,6 +118,23 @@ const README_EXPECTATIONS: Expectation[] = [
     },
   },
   {
+    command: /^curl -H 'Accept: application\/linkset\+json' \S+\/01\/\d{14}\/21\/\S+$/,
+    check: (output, values) => {
+      // An RFC 9264 linkset whose anchor is the product's Digital Link, with its page and its evidence.
+      const { linkset } = JSON.parse(output) as { linkset: Record<string, unknown>[] };
+      expect(String(linkset[0]?.anchor)).toContain(`/01/${values.gtin}/21/${values.serial}`);
+      expect(Object.keys(linkset[0] ?? {})).toEqual(
+        expect.arrayContaining(["https://gs1.org/voc/pip", "https://sealtrail.dev/voc/evidence"]),
+      );
+    },
+  },
+  {
+    command: /^curl -o \S+label\.svg \S+\/01\/\d{14}\/21\/\S+\/qr\.svg$/,
+    check: () => {
+      expect(readFileSync(join(workDir, "label.svg"), "utf8")).toMatch(/^(<\?xml[^>]*>\s*)?<svg/);
+    },
+  },
+  {
     command: /^curl \S+\/api\/v1\/readings\/0x[0-9a-f]{64}\/proof > \S+bundle\.json$/,
     check: (_output, values) => {
       const bundle = JSON.parse(readFileSync(join(workDir, "bundle.json"), "utf8")) as {
@@ -146,6 +163,11 @@ describe("the demo (what `bin/dev demo` runs), started and stopped as from a ter
     const commands = readmeUsingItCommands(readFileSync(join(REPO_ROOT, "README.md"), "utf8"));
     expect(commands.length).toBeGreaterThan(0);
     const values: Record<string, string> = {};
+    // The product the banner calls compliant stands for <gtin> and <serial>.
+    const product = /^ {2}Compliant +http\S+\/01\/(\d{14})\/21\/(\S+)$/m.exec(first.stdout());
+    expect(product).not.toBeNull();
+    values.gtin = product![1]!;
+    values.serial = product![2]!;
     // `bin/dev` runs Node >= 22.18: this one (first on PATH), rather than fetching one as on an older node.
     const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}` };
     for (const written of commands) {
@@ -176,12 +198,22 @@ describe("the demo (what `bin/dev demo` runs), started and stopped as from a ter
   });
 
   it("tells the traceability story: the banner's two products end their journey compliant and with an excursion", async () => {
-    const url = (name: string) =>
-      new RegExp(`^ {2}${name} +(http\\S+/provenance/01/\\d{14}/21/\\S+)$`, "m").exec(first.stdout())?.[1];
-    const compliant = url("Compliant");
-    const excursion = url("Excursion");
-    expect(compliant).toBeDefined();
-    expect(excursion).toBeDefined();
+    // The banner gives each product's Digital Link URI (its QR code's content): a browser gets the page, and
+    // the same path under /api/v1/provenance the JSON the page's verdict is checked against here.
+    const page = (name: string) =>
+      new RegExp(`^ {2}${name} +(http://[^/\\s]+)(/01/\\d{14}/21/\\S+)$`, "m").exec(first.stdout());
+    const compliantPage = page("Compliant");
+    const excursionPage = page("Excursion");
+    expect(compliantPage).not.toBeNull();
+    expect(excursionPage).not.toBeNull();
+    const html = await fetch(`${compliantPage![1]}${compliantPage![2]}`, {
+      headers: { Accept: "text/html" },
+    });
+    expect(html.status).toBe(200);
+    expect(html.headers.get("content-type")).toMatch(/^text\/html/);
+    await html.body?.cancel();
+    const compliant = `${compliantPage![1]}/api/v1/provenance${compliantPage![2]}`;
+    const excursion = `${excursionPage![1]}/api/v1/provenance${excursionPage![2]}`;
     type Provenance = {
       events: { bizStep?: string; event?: { sensorElementList?: unknown } }[];
       devices: { giai: string; complete: boolean; readings: { count: number } }[];

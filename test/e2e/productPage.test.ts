@@ -163,6 +163,28 @@ describeWithChromium("the product page, verified in the browser", () => {
     await page.context().close();
   });
 
+  it("with two signature helper workers, shows the compliant product verified in full and an altered one as failed", async () => {
+    const good = await open(`${journey.compliantPath}?helpers=2`);
+    expect(await text(good.page, "#verdict h2")).toBe("Kept cold the whole way");
+    expect(await text(good.page, "[data-testid=verification-line]")).toMatch(
+      new RegExp(`^${packageReadings} of ${packageReadings} readings and .* final$`),
+    );
+    expect(good.problems.unexpected()).toEqual([]);
+    await good.page.context().close();
+    const { page, problems } = await open(`${journey.compliantPath}?helpers=2`, {
+      prepare: (p) =>
+        p.route("**/api/v1/evidence/**", async (route) => {
+          const response = await route.fetch();
+          await route.fulfill({ response, body: alterOneTemperature(await response.text(), 31.5) });
+        }),
+    });
+    expect(await text(page, "#verdict h2")).toBe("Do not rely on this record: it failed verification");
+    expect(await text(page, ".checks")).toMatch(/signature/);
+    expect(await text(page, "main")).not.toContain("31.5");
+    expect(problems.unexpected()).toEqual([]);
+    await page.context().close();
+  });
+
   it("says it could not check the anchor when the RPC endpoint is down, and never calls the record verified", async () => {
     const rpcOrigin = new URL(stack.rpcUrl).origin;
     const { page, problems } = await open(journey.compliantPath, {

@@ -21,7 +21,7 @@ export type ReadmeTarget = { apiUrl: string; rpcUrl: string; workDir: string };
  * The only rewriting the test does to a README command, so what it runs is what a reader types:
  * - the default ports: `http://127.0.0.1:8080` (API) and `http://127.0.0.1:8545` (L2 RPC) become the
  *   demo's free ports;
- * - relative paths the commands read or write, `data/…` (the demo's default data dir) and `bundle.json`,
+ * - relative paths the commands read or write, `data/…` (the demo's default data dir), `bundle.json` and `label.svg`,
  *   go under `workDir` rather than into the checkout;
  * - each `<placeholder>` is replaced by its value in `values` (what an earlier command printed); one
  *   without a value is an error, so a new placeholder in the README cannot go untested.
@@ -34,7 +34,7 @@ export function substituteReadmeCommand(
   return command
     .replaceAll("http://127.0.0.1:8080", target.apiUrl)
     .replaceAll("http://127.0.0.1:8545", target.rpcUrl)
-    .replace(/(^|[\s=(])(data\/|bundle\.json\b)/g, (_m, before: string, path: string) => {
+    .replace(/(^|[\s=(])(data\/|bundle\.json\b|label\.svg\b)/g, (_m, before: string, path: string) => {
       return `${before}${target.workDir}/${path}`;
     })
     .replace(/<([a-zA-Z][\w ]*)>/g, (_m, name: string) => {

@@ -26,6 +26,19 @@ function verifierChoice(): VerifierChoice {
   return new URL(location.href).searchParams.get("verifier") === "wasm" ? "wasm" : "noble";
 }
 
+/**
+ * How many helper workers check signatures beside the verifying worker: one per core the browser reports
+ * beyond the first (at most 4), and none on two cores or fewer, where the page's thread, the verifying
+ * worker and the browser's own processes already share the cores: measured on 2 cores (docs/benchmarks.md),
+ * two helpers were no faster than none. `?helpers=N` overrides it (bench:productpage compares).
+ */
+function helperCount(): number {
+  const asked = new URL(location.href).searchParams.get("helpers");
+  if (asked !== null && /^[0-4]$/.test(asked)) return Number(asked);
+  const cores = navigator.hardwareConcurrency || 1;
+  return cores > 2 ? Math.min(cores - 1, 4) : 0;
+}
+
 function showProblem(main: HTMLElement, headline: string, detail: string): void {
   main.replaceChildren(renderProblem(headline, detail));
   setState(main, "problem");
@@ -84,7 +97,7 @@ async function start(): Promise<void> {
   performance.mark("sealtrail:interactive");
   // The worker starts loading its code, the verifier and the hashers while the package downloads.
   const worker = new Worker(new URL(`${config.assetBase}worker.js`, location.href), { type: "module" });
-  const prepare: PrepareRequest = { type: "prepare", verifier: verifierChoice() };
+  const prepare: PrepareRequest = { type: "prepare", verifier: verifierChoice(), helpers: helperCount() };
   worker.postMessage(prepare);
   const packageText = await loadPackage(config, main);
   if (packageText === null) {
@@ -93,9 +106,20 @@ async function start(): Promise<void> {
   }
   performance.mark("sealtrail:package");
   setState(main, "verifying");
+  // Signatures and anchors are checked side by side: the bar shows both phases' sum.
+  const phases = new Map<string, { done: number; total: number }>();
   worker.onmessage = (event: MessageEvent<WorkerReply>) => {
     const reply = event.data;
-    if (reply.type === "progress") return progress.update(reply.done, reply.total, reply.phase);
+    if (reply.type === "progress") {
+      phases.set(reply.phase, { done: reply.done, total: reply.total });
+      let done = 0;
+      let total = 0;
+      for (const p of phases.values()) {
+        done += p.done;
+        total += p.total;
+      }
+      return progress.update(done, total, reply.phase);
+    }
     worker.terminate();
     if (reply.type === "error") {
       showProblem(
@@ -126,6 +150,7 @@ async function start(): Promise<void> {
       sscc: config.item.sscc ?? null,
     },
     verifier: verifierChoice(),
+    helpers: helperCount(),
   };
   worker.postMessage(request);
 }

@@ -5,26 +5,39 @@ import { type EvidencePackage, verifyEvidencePackage } from "#evidence";
 import { prepareHashes, type SignatureVerifier } from "#protocol";
 import { buildProductView } from "./buildProductView.ts";
 import { cachingRpcFetch } from "./cachingRpcFetch.ts";
+import { createSignaturePool, type SignaturePool } from "./signaturePool.ts";
 import { loadSignatureVerifier } from "./signatureVerifiers.ts";
 import type { PrepareRequest, VerifierChoice, VerifyRequest, WorkerReply } from "./workerMessages.ts";
 
 const post = (reply: WorkerReply) => (self as unknown as Worker).postMessage(reply);
 
-let prepared: { choice: VerifierChoice; ready: Promise<SignatureVerifier> } | undefined;
+type Prepared = {
+  choice: VerifierChoice;
+  helpers: number;
+  ready: Promise<SignatureVerifier>;
+  pool: SignaturePool | null;
+};
+let prepared: Prepared | undefined;
 
 /**
  * Loads the verifier and the WebAssembly hashers (keccak256 and SHA-256 of every message: the pure-JS
- * ones are several times slower) while the page still downloads the package. The hashers load
- * asynchronously, and the verification loop is synchronous: without this wait it would never use them.
+ * ones are several times slower) and starts the signature helpers while the page still downloads the
+ * package. The hashers load asynchronously, and the decoding loop is synchronous: without this wait it
+ * would never use them.
  */
-function prepare(choice: VerifierChoice): Promise<SignatureVerifier> {
-  if (prepared?.choice !== choice) {
+function prepare(choice: VerifierChoice, helpers: number): Prepared {
+  if (prepared?.choice !== choice || prepared.helpers !== helpers) {
+    prepared?.pool?.close();
     const ready = Promise.all([loadSignatureVerifier(choice), prepareHashes()]).then(
       ([verifier]) => verifier,
     );
-    prepared = { choice, ready };
+    const pool =
+      helpers > 0
+        ? createSignaturePool(new URL("signatures.js", self.location.href), helpers, choice, ready)
+        : null;
+    prepared = { choice, helpers, ready, pool };
   }
-  return prepared.ready;
+  return prepared;
 }
 
 async function verify(request: VerifyRequest): Promise<void> {
@@ -35,13 +48,15 @@ async function verify(request: VerifyRequest): Promise<void> {
   } catch {
     return post({ type: "error", code: "NOT_JSON", message: "the record is not JSON" });
   }
-  const verifier = await prepare(request.verifier);
+  const { ready, pool } = prepare(request.verifier, request.helpers);
+  const verifier = await ready;
   const loaded = performance.now();
   // When each phase was last heard of: bench:productpage reports where the time went.
   const phaseEnds: Record<string, number> = {};
   const rpc = { requests: 0, sent: 0 };
   const verification = await verifyEvidencePackage(value, {
     verifier,
+    ...(pool ? { batchVerifier: pool.verifyBatch } : {}),
     rpcUrls: request.rpcEndpoints,
     fetch: cachingRpcFetch((url, init) => fetch(url, init), rpc),
     onProgress: (p) => {
@@ -52,6 +67,7 @@ async function verify(request: VerifyRequest): Promise<void> {
   if (verification.report.subject === null) {
     return post({ type: "error", code: "INVALID_PACKAGE", message: verification.report.summary });
   }
+  pool?.close();
   const view = buildProductView(value as EvidencePackage, verification, request.item);
   const done = performance.now();
   post({
@@ -61,6 +77,7 @@ async function verify(request: VerifyRequest): Promise<void> {
       verifierLoadMs: loaded - started,
       verifyMs: done - loaded,
       totalMs: done - started,
+      helpers: pool?.size ?? 0,
       rpcRequests: rpc.requests,
       rpcSent: rpc.sent,
       ...Object.fromEntries(Object.entries(phaseEnds).map(([phase, at]) => [`${phase}EndMs`, at - loaded])),
@@ -70,7 +87,8 @@ async function verify(request: VerifyRequest): Promise<void> {
 
 self.onmessage = (event: MessageEvent<PrepareRequest | VerifyRequest>) => {
   if (event.data.type === "prepare") {
-    prepare(event.data.verifier).catch(() => {}); // a failure is reported by the verify that awaits it
+    // A failure is reported by the verify that awaits it.
+    prepare(event.data.verifier, event.data.helpers).ready.catch(() => {});
     return;
   }
   if (event.data.type !== "verify") return;

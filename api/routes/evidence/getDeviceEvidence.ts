@@ -6,6 +6,7 @@ import type { BatchTreeCache } from "../../services/batchTreeCache.ts";
 import type { ApiDeps } from "../../types.ts";
 import { parseAddressParam } from "../../validation/index.ts";
 import { DEFAULT_MAX_SILENCE_MS } from "../provenance/getProvenance.ts";
+import { sendLargeJson } from "../provenance/sendLargeJson.ts";
 import { storeEvidenceSource } from "./evidenceSource.ts";
 import { parseTimeRange } from "./parseTimeRange.ts";
 
@@ -55,6 +56,6 @@ export function getDeviceEvidence(
       },
       storeEvidenceSource(deps, trees),
     );
-    res.json(pkg);
+    await sendLargeJson(req, res, pkg);
   };
 }

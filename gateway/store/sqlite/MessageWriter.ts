@@ -1,7 +1,9 @@
 import { Worker } from "node:worker_threads";
 import { bytesToHex, SealtrailError } from "#protocol";
 import type { InsertOutcome, MessageRecord } from "../types.ts";
-import { DUPLICATE, INSERTED, type WriteGroup, type WriteResult } from "./messageWriterWire.ts";
+import type { WriteGroup, WriteResult, WriterReply } from "./messageWriterWire.ts";
+import type { ConnectionSettings } from "./openConnection.ts";
+import { InsertStatus } from "./prepareMessageInsert.ts";
 
 const INSERTED_OUTCOME: InsertOutcome = Object.freeze({ status: "inserted" });
 const DUPLICATE_OUTCOME: InsertOutcome = Object.freeze({ status: "duplicate" });
@@ -19,6 +21,7 @@ export class MessageWriter {
   private worker: Worker | undefined;
   private readonly inFlight = new Map<number, InFlight>();
   private nextId = 1;
+  private readonly settingsWaiting: ((s: ConnectionSettings) => void)[] = [];
 
   constructor(path: string) {
     this.path = path;
@@ -63,6 +66,18 @@ export class MessageWriter {
     });
   }
 
+  /**
+   * The settings of the writer thread's own connection as SQLite reports them (starts the thread if it
+   * is not running): the proof that the connection acknowledging readings commits with synchronous=FULL.
+   */
+  settings(): Promise<ConnectionSettings> {
+    const worker = this.ensureWorker();
+    return new Promise((resolve) => {
+      this.settingsWaiting.push(resolve);
+      worker.postMessage({ settings: true });
+    });
+  }
+
   /** Closes the writer's connection and ends the thread (after the groups already sent). */
   async close(): Promise<void> {
     const worker = this.worker;
@@ -85,8 +100,12 @@ export class MessageWriter {
     });
     // Never keeps a process alive; what is not committed was never acknowledged.
     worker.unref();
-    worker.on("message", (result: WriteResult | { closed: true }) => {
+    worker.on("message", (result: WriteResult | WriterReply) => {
       if ("closed" in result) return;
+      if ("settings" in result) {
+        this.settingsWaiting.shift()?.(result.settings);
+        return;
+      }
       const waiting = this.inFlight.get(result.id);
       if (!waiting) return;
       this.inFlight.delete(result.id);
@@ -99,8 +118,8 @@ export class MessageWriter {
       const outcomes = new Array<InsertOutcome>(result.status.length);
       for (let i = 0; i < outcomes.length; i++) {
         const s = result.status[i];
-        if (s === INSERTED) outcomes[i] = INSERTED_OUTCOME;
-        else if (s === DUPLICATE) outcomes[i] = DUPLICATE_OUTCOME;
+        if (s === InsertStatus.Inserted) outcomes[i] = INSERTED_OUTCOME;
+        else if (s === InsertStatus.Duplicate) outcomes[i] = DUPLICATE_OUTCOME;
         else {
           const existing = result.existing[i];
           if (!existing) {

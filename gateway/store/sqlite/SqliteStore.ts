@@ -1,4 +1,4 @@
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { type Address, bytesToHex, type Hex, hexToBytes, invariant, SealtrailError } from "#protocol";
 import type {
   AddKeyOutcome,
@@ -46,6 +46,9 @@ import { assignDeviceGiai, findDeviceByGiai } from "./deviceGiai.ts";
 import * as events from "./events/index.ts";
 import { listMessages } from "./listMessages.ts";
 import { MessageWriter } from "./MessageWriter.ts";
+import { migrateSchema } from "./migrateSchema.ts";
+import { type ConnectionSettings, openConnection, readConnectionSettings } from "./openConnection.ts";
+import { InsertStatus, type MessageInsert, prepareMessageInsert } from "./prepareMessageInsert.ts";
 import {
   enqueueAttesterKey,
   enqueueRegistryOperation,
@@ -64,7 +67,6 @@ import {
   type MessageRow,
   messageFromRow,
 } from "./rows.ts";
-import { MIGRATIONS, READINGS_BY_DEVICE_SQL, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.ts";
 import { getTemperatureProfile, putTemperatureProfile } from "./temperatureProfiles.ts";
 
 export type SqliteStoreOptions = {
@@ -148,6 +150,7 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
   private writing: Promise<void> | undefined;
   private closed = false;
   private readonly stmt;
+  private readonly messages: MessageInsert;
 
   private constructor(db: Database.Database, options: SqliteStoreOptions, path: string) {
     this.db = db;
@@ -157,13 +160,8 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
     this.writer = (options.writerThread ?? true) && fileBacked ? new MessageWriter(path) : undefined;
     // The writer thread checkpoints the WAL (after replying to a group); one here would stall the event loop.
     if (this.writer) this.db.pragma("wal_autocheckpoint = 0");
+    this.messages = prepareMessageInsert(db);
     this.stmt = {
-      insertMessage: db.prepare(
-        `INSERT INTO messages (id, device, seq, raw, device_ts, received_at, payload)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      ),
-      messageExists: db.prepare("SELECT 1 FROM messages WHERE id = ?").pluck(),
-      messageIdBySeq: db.prepare("SELECT id FROM messages WHERE device = ? AND seq = ?").pluck(),
       getMessage: db.prepare(`${MESSAGE_WITH_BATCH} WHERE m.id = ? AND m.kind = 'reading'`),
       getDevice: db.prepare(`${DEVICE_WITH_GIAI} WHERE d.address = ?`),
     };
@@ -171,31 +169,16 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
 
   /** Opens (creating if needed) the store at `path`. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    const db = new Database(path);
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = FULL");
-    db.pragma("foreign_keys = ON");
-    db.pragma("busy_timeout = 5000");
-    const version = db.pragma("user_version", { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      db.close();
-      throw new SealtrailError(
-        "STORE_SCHEMA_TOO_NEW",
-        `store file has schema ${version}, this build knows ${SCHEMA_VERSION}`,
-      );
-    }
-    db.transaction(() => {
-      db.exec(SCHEMA_SQL);
-      // A file with no version is new (SCHEMA_SQL made it current); an older one is migrated step by step.
-      for (let v = version === 0 ? SCHEMA_VERSION + 1 : version + 1; v <= SCHEMA_VERSION; v++) {
-        const migration = MIGRATIONS[v];
-        invariant(migration !== undefined, `no migration to store schema ${v}`);
-        db.exec(migration);
-      }
-      db.exec(READINGS_BY_DEVICE_SQL);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
-    return new SqliteStore(db, options, path);
+    return new SqliteStore(migrateSchema(openConnection(path)), options, path);
+  }
+
+  /**
+   * The settings of each connection that writes messages, as SQLite reports them: this one and, when
+   * messages are committed on the writer thread, that thread's own.
+   */
+  async connectionSettings(): Promise<{ store: ConnectionSettings; writer?: ConnectionSettings }> {
+    const store = readConnectionSettings(this.db);
+    return this.writer ? { store, writer: await this.writer.settings() } : { store };
   }
 
   async registerDevice(d: {
@@ -352,9 +335,8 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
   }
 
   private insertOne(m: MessageRecord): InsertOutcome {
-    const id = toBuf(m.messageId);
-    const info = this.stmt.insertMessage.run(
-      id,
+    const status = this.messages.insert(
+      toBuf(m.messageId),
       m.device,
       m.seq,
       Buffer.from(m.raw),
@@ -362,9 +344,9 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
       m.receivedAt,
       m.payloadJson,
     );
-    if (info.changes === 1) return { status: "inserted" };
-    if (this.stmt.messageExists.get(id)) return { status: "duplicate" };
-    const existing = this.stmt.messageIdBySeq.get(m.device, m.seq) as Buffer | undefined;
+    if (status === InsertStatus.Inserted) return { status: "inserted" };
+    if (status === InsertStatus.Duplicate) return { status: "duplicate" };
+    const existing = this.messages.existingId(m.device, m.seq);
     invariant(existing, "insert conflicted on neither id nor (device, seq)");
     return { status: "equivocation", existingId: bytesToHex(existing) };
   }

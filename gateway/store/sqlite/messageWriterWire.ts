@@ -1,4 +1,6 @@
 /** Messages between the SQLite store and its message writer thread: one packed group per commit. */
+import type { ConnectionSettings } from "./openConnection.ts";
+import type { InsertStatus } from "./prepareMessageInsert.ts";
 
 export type WriteGroup = {
   id: number;
@@ -15,11 +17,16 @@ export type WriteGroup = {
   payloads: string[];
 };
 
-/** Per message: 0 inserted, 1 duplicate, 2 equivocation (with the id already stored for that seq). */
+/** Per message an InsertStatus (with the id already stored for that seq when it is Equivocation). */
 export type WriteResult =
   | { id: number; status: Uint8Array; existing: (Uint8Array | null)[] }
   | { id: number; error: string; code?: string };
 
-export const INSERTED = 0;
-export const DUPLICATE = 1;
-export const EQUIVOCATION = 2;
+/** Requests other than a write group. */
+export type WriterControl = { close: true } | { settings: true };
+
+/** Replies other than a write result. */
+export type WriterReply = { closed: true } | { settings: ConnectionSettings };
+
+/** Statuses travel as bytes of a Uint8Array. */
+export type { InsertStatus };

@@ -1,14 +1,13 @@
 // The message writer thread of SqliteStore: owns a second connection to the same SQLite file and
 // commits each group of messages in one transaction, so the fsync of every group commit
-// (synchronous=FULL) waits here instead of blocking the gateway's event loop.
+// (synchronous=FULL) waits here instead of blocking the gateway's event loop. The connection is opened and
+// the insert prepared by the same code as the store's own (openConnection, prepareMessageInsert).
 import { parentPort, workerData } from "node:worker_threads";
-import Database from "better-sqlite3";
-import { DUPLICATE, EQUIVOCATION, INSERTED, type WriteGroup, type WriteResult } from "./messageWriterWire.ts";
+import type { WriteGroup, WriteResult, WriterControl, WriterReply } from "./messageWriterWire.ts";
+import { openConnection, readConnectionSettings } from "./openConnection.ts";
+import { InsertStatus, prepareMessageInsert } from "./prepareMessageInsert.ts";
 
-const db = new Database((workerData as { path: string }).path);
-db.pragma("journal_mode = WAL");
-db.pragma("synchronous = FULL");
-db.pragma("busy_timeout = 5000");
+const db = openConnection((workerData as { path: string }).path);
 // Checkpoints are ours, after a group's result is on its way (SqliteStore turns them off on its own
 // connection too): an automatic one runs inside the COMMIT, so the readings of that group would wait for
 // the copy of the WAL into the database file. And rarer: a reading dirties ~2 pages (the random message id
@@ -18,21 +17,15 @@ db.pragma("busy_timeout = 5000");
 db.pragma("wal_autocheckpoint = 0");
 const CHECKPOINT_EVERY_ROWS = 4000;
 let rowsSinceCheckpoint = 0;
-const insert = db.prepare(
-  `INSERT INTO messages (id, device, seq, raw, device_ts, received_at, payload)
-   VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-);
-const exists = db.prepare("SELECT 1 FROM messages WHERE id = ?").pluck();
-const idBySeq = db.prepare("SELECT id FROM messages WHERE device = ? AND seq = ?").pluck();
+const messages = prepareMessageInsert(db);
 
 const commit = db.transaction((g: WriteGroup, status: Uint8Array, existing: (Uint8Array | null)[]) => {
   const raws = Buffer.from(g.raws);
   for (let i = 0; i < g.count; i++) {
-    const id = Buffer.from(g.ids[i]!.slice(2), "hex");
     const device = g.devices[i]!;
     const seq = g.seqs[i]!;
-    const info = insert.run(
-      id,
+    const s = messages.insert(
+      Buffer.from(g.ids[i]!.slice(2), "hex"),
       device,
       seq,
       raws.subarray(g.offsets[i]!, g.offsets[i + 1]!),
@@ -40,21 +33,25 @@ const commit = db.transaction((g: WriteGroup, status: Uint8Array, existing: (Uin
       g.receivedAt[i]!,
       g.payloads[i]!,
     );
-    if (info.changes === 1) status[i] = INSERTED;
-    else if (exists.get(id)) status[i] = DUPLICATE;
-    else {
+    status[i] = s;
+    if (s === InsertStatus.Equivocation) {
       // Unique on neither id nor (device, seq) cannot conflict; a null here is a bug the caller reports.
-      const other = idBySeq.get(device, seq) as Buffer | undefined;
-      status[i] = EQUIVOCATION;
+      const other = messages.existingId(device, seq);
       existing[i] = other ? new Uint8Array(other) : null;
     }
   }
 });
 
-parentPort!.on("message", (g: WriteGroup | { close: true }) => {
+const reply = (m: WriterReply | WriteResult) => parentPort!.postMessage(m);
+
+parentPort!.on("message", (g: WriteGroup | WriterControl) => {
   if ("close" in g) {
     db.close();
-    parentPort!.postMessage({ closed: true });
+    reply({ closed: true });
+    return;
+  }
+  if ("settings" in g) {
+    reply({ settings: readConnectionSettings(db) });
     return;
   }
   const status = new Uint8Array(g.count);
@@ -69,7 +66,7 @@ parentPort!.on("message", (g: WriteGroup | { close: true }) => {
     const e = error as { message?: string; code?: string };
     result = { id: g.id, error: e.message ?? String(error), ...(e.code ? { code: e.code } : {}) };
   }
-  parentPort!.postMessage(result);
+  reply(result);
   rowsSinceCheckpoint += g.count;
   if (rowsSinceCheckpoint >= CHECKPOINT_EVERY_ROWS) {
     rowsSinceCheckpoint = 0;
