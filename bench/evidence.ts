@@ -12,35 +12,28 @@
  *   bin/dev npm run bench:evidence
  *   bin/dev npm run bench:evidence -- --days 2 --batch-size 1000 --spread-every 10
  */
-import { randomBytes } from "node:crypto";
-import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import { buildEvidencePackage, type EvidenceSource, verifyEvidencePackage } from "#evidence";
+import { buildEvidencePackage, verifyEvidencePackage } from "#evidence";
 import {
   type AnchorRecord,
-  addressToBytes,
-  assembleCoseSign1,
   bytesToHex,
-  deviceIdentityFromPrivateKey,
-  encodeProtectedHeader,
-  encodeReadingPayload,
-  GENESIS_PREV,
   type Hex,
   keccak256,
   LEAF_ENCODING,
-  MessageMerkleTree,
-  messageIdOf,
   nobleVerifier,
   PROOF_BUNDLE_FORMAT,
   type ProofBundle,
   prepareHashes,
-  readingToJson,
   type SignatureVerifier,
-  signDigest,
-  signingDigest,
 } from "#protocol";
 import { machineInfo, median, packageVersions, writeReport } from "./lib/report.ts";
+import {
+  benchEvidenceSource,
+  layoutBatches,
+  benchSensor as sensor,
+  signSensorReadings,
+} from "./lib/sensorEvidence.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -59,25 +52,12 @@ const PARAMETERS = {
 } as const;
 const MIN = 60_000;
 const T0 = Date.parse("2026-10-01T00:00:00Z");
-const sensor = deviceIdentityFromPrivateKey(
-  keccak256(new TextEncoder().encode("EXAMPLE bench evidence reefer")),
-);
 const ANCHOR = {
   chainId: 11155420,
   contract: `0x${"5f".repeat(20)}` as Hex,
   genesisHash: `0x${"9a".repeat(32)}` as Hex,
 };
 const log = (line: string) => process.stdout.write(`${line}\n`);
-
-type NativeSigner = { ecdsaSign(digest: Uint8Array, privateKey: Uint8Array): { signature: Uint8Array } };
-function digestSigner(): (digest: Uint8Array, key: Uint8Array) => Uint8Array {
-  try {
-    const native = createRequire(import.meta.url)("secp256k1/bindings.js") as NativeSigner;
-    return (d, k) => native.ecdsaSign(d, k).signature;
-  } catch {
-    return signDigest;
-  }
-}
 
 async function fastestVerifier(): Promise<SignatureVerifier> {
   try {
@@ -89,52 +69,17 @@ async function fastestVerifier(): Promise<SignatureVerifier> {
   }
 }
 
-/** The sensor's readings (as the simulator's reefers send them), hash-chained, one a minute. */
-function signReadings() {
-  const sign = digestSigner();
-  const protectedBytes = encodeProtectedHeader(addressToBytes(sensor.address));
-  let prev: Uint8Array = GENESIS_PREV;
-  const out: { raw: Uint8Array; id: Hex; payload: Record<string, unknown> }[] = [];
-  for (let seq = 1; seq <= PARAMETERS.readings; seq++) {
-    const reading = {
-      v: 1 as const,
-      seq,
-      ts: T0 + (seq - 1) * MIN,
-      prev,
-      m: { temp_c: 5 + Math.round(Math.sin(seq / 90) * 80) / 100, rh_pct: 88 },
-    };
-    const payload = encodeReadingPayload(reading);
-    const raw = assembleCoseSign1(
-      protectedBytes,
-      payload,
-      sign(signingDigest(protectedBytes, payload), sensor.privateKey),
-    );
-    out.push({ raw, id: messageIdOf(raw), payload: readingToJson(reading) });
-    prev = keccak256(raw);
-  }
-  return out;
-}
-
 async function main() {
   log(`bench:evidence ${JSON.stringify(PARAMETERS)}`);
   await prepareHashes();
   let t = performance.now();
-  const readings = signReadings();
+  const readings = signSensorReadings(PARAMETERS.readings, T0);
   log(`  signed ${readings.length} readings in ${Math.round(performance.now() - t)} ms`);
 
   // Batches: ours spread among random ids.
   t = performance.now();
-  const perBatch = Math.floor(PARAMETERS.batchSize / PARAMETERS.spreadEvery);
-  const trees: MessageMerkleTree[] = [];
-  const batchOf = new Map<Hex, number>();
-  for (let i = 0; i < readings.length; i += perBatch) {
-    const ours = readings.slice(i, i + perBatch);
-    const ids: Uint8Array[] = [];
-    for (const r of ours) ids.push(hexBytes(r.id));
-    while (ids.length < PARAMETERS.batchSize) ids.push(randomBytes(32));
-    trees.push(MessageMerkleTree.build(ids));
-    for (const r of ours) batchOf.set(r.id, trees.length);
-  }
+  const batches = layoutBatches(readings, PARAMETERS.batchSize, PARAMETERS.spreadEvery);
+  const { trees, batchOf } = batches;
   log(`  built ${trees.length} batch trees in ${Math.round(performance.now() - t)} ms`);
   const anchorOf = (batchId: number): AnchorRecord => ({
     chainId: ANCHOR.chainId,
@@ -173,26 +118,7 @@ async function main() {
   log(`  per-reading bundles built in ${Math.round(performance.now() - t)} ms`);
 
   t = performance.now();
-  const byId = new Map(readings.map((r) => [r.id, r]));
-  const source: EvidenceSource = {
-    reading: async (id) => ({ raw: byId.get(id)!.raw, batchId: batchOf.get(id) ?? null }),
-    event: async () => undefined,
-    batch: async (batchId) => ({
-      root: trees[batchId - 1]!.root,
-      tree: trees[batchId - 1]!,
-      anchors: [anchorOf(batchId)],
-    }),
-    deviceKey: async (address) => ({
-      address,
-      publicKey: bytesToHex(sensor.publicKey),
-      registeredAt: T0,
-      revokedAt: null,
-      rotatedFrom: null,
-      rotatedTo: null,
-      giai: "4012345BENCHREEFER",
-    }),
-    signerKey: async () => undefined,
-  };
+  const source = benchEvidenceSource(readings, batches, (batchId) => [anchorOf(batchId)], T0);
   const to = T0 + (PARAMETERS.readings - 1) * MIN;
   const pkg = await buildEvidencePackage(
     {
@@ -276,9 +202,6 @@ async function main() {
   log(`  wrote ${out}`);
 }
 
-function hexBytes(hex: Hex): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex.slice(2), "hex"));
-}
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 
 await main();

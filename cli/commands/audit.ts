@@ -1,11 +1,15 @@
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { type EvidenceEndpoint, formatEvidenceReport, verifyEvidencePackage } from "#evidence";
-import { nobleVerifier, type SignatureVerifier } from "#protocol";
+import { formatEvidenceReport } from "#evidence";
+import { savedPackageOf } from "../audit/auditState.ts";
+import { fastestVerifier } from "../audit/fastestVerifier.ts";
+import { type AuditReportFormat, formatAuditReport, reportFormatOf } from "../audit/formatAuditReport.ts";
+import { DEFAULT_SLICE_READINGS, packageHash, runAudit } from "../audit/runAudit.ts";
+import { sharedRpcEndpoint } from "../audit/sharedRpcEndpoint.ts";
 import { CliError, CliErrorCode, isCliError } from "../errors.ts";
 import { type CliIo, ExitCode } from "../io.ts";
-import { connectRpc, DEFAULT_RPC_TIMEOUT_MS } from "../verify/connectRpc.ts";
+import { DEFAULT_RPC_TIMEOUT_MS } from "../verify/connectRpc.ts";
 
 /** A 30-day, one-a-minute journey is ~10 MB; a device window of 60,000 readings ~15 MB. */
 const MAX_PACKAGE_BYTES = 256 * 1024 * 1024;
@@ -31,9 +35,23 @@ options:
   --rpc-timeout <s>    longest wait for any one RPC answer, in seconds (default ${DEFAULT_RPC_TIMEOUT_MS / 1000})
   --save <file>        keep the package as fetched (the evidence), never overwriting a file
   --json               print the machine-readable report (format sealtrail-evidence-report-v1)
+  --report <file>      also write the report to a file: .md (Markdown) or .html (one self-contained page)
+                       for a person, .json (format sealtrail-audit-report-v1) for a program; repeat for
+                       several; with only a human one, the JSON one is written beside it (same name, .json).
+                       Every failure is listed with its reason.
+  --resume <state>     keep progress in this file and go on from it: a device window is verified in parts
+                       (--part-readings each) and an interrupted audit (Ctrl-C, a crash) resumes at the first
+                       part not done. The state names the package by its SHA-256: a changed package starts
+                       the audit over. A fetched package is kept as <state>.package.json (or --save's file)
+                       and read back from there by the next run.
+  --part-readings <n>  readings per part of a device window (default ${DEFAULT_SLICE_READINGS})
+  --threads <n>        parts of a device window verified at once, each on its own thread (default 1; used
+                       from 4 parts up). On the 2 shared cores measured, 2 threads cost ~20 % more CPU and
+                       were faster only while other work crowded the machine (docs/benchmarks.md)
   -h, --help           show this help
 
-exit status: 0 valid, 1 not valid (invalid, not anchored yet, or could not be checked), 2 usage error
+exit status: 0 valid, 1 not valid (invalid, not anchored yet, or could not be checked) or interrupted,
+2 usage error or an unreadable target
 `;
 
 type AuditArgs = {
@@ -45,24 +63,30 @@ type AuditArgs = {
   rpcTimeoutMs: number;
   save: string | undefined;
   json: boolean;
+  reports: string[];
+  resume: string | undefined;
+  sliceReadings: number;
+  threads: number;
 };
 
 /**
  * `sealtrail audit`: fetches (or reads) an evidence package, verifies it with #evidence's verifier (the
- * product page's) over this CLI's RPC client, and prints the report.
+ * product page's) over this CLI's RPC client, in parts when it is a large device window (cli/audit/), and
+ * prints the report; `--report` writes it to files (JSON and Markdown or HTML), `--resume` keeps progress
+ * in a state file so an interrupted audit goes on where it stopped.
  * @example await run(["/01/09506000134352/21/A1", "--api", "http://127.0.0.1:3000", "--rpc", "http://127.0.0.1:8545"], process)
  */
 export async function run(argv: string[], io: CliIo): Promise<number> {
   let args: AuditArgs | "help";
   let text: string;
+  let packageFile: string | null;
   try {
     args = parseAuditArgs(argv);
     if (args === "help") {
       io.stdout.write(AUDIT_HELP);
       return ExitCode.Ok;
     }
-    text = await loadPackage(args);
-    if (args.save !== undefined) await savePackage(args.save, text);
+    ({ text, packageFile } = await obtainPackage(args, io));
   } catch (error) {
     if (!isCliError(error)) throw error;
     io.stderr.write(`sealtrail audit: ${error.shortMessage}\n`);
@@ -71,38 +95,72 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       ? ExitCode.Usage
       : ExitCode.Failed;
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined; // the verifier reports it as "not a package"
-  }
   const { rpcUrls, rpcTimeoutMs } = args;
-  const endpoints: EvidenceEndpoint[] = rpcUrls.map((url) => ({
-    label: url,
-    open: () =>
-      connectRpc(url, { timeoutMs: rpcTimeoutMs, onWaiting: (line) => io.stderr.write(`${line}\n`) }),
-  }));
+  const onWaiting = (line: string) => io.stderr.write(`${line}\n`);
+  const endpoints = rpcUrls.map((url) => sharedRpcEndpoint(url, { timeoutMs: rpcTimeoutMs, onWaiting }));
   const progress = progressLine(io);
-  const { report } = await verifyEvidencePackage(value, {
-    verifier: await fastestVerifier(),
-    endpoints,
-    onProgress: progress.update,
-  });
-  progress.end();
+  // Ctrl-C between two parts leaves a state that --resume goes on from; a second Ctrl-C kills at once.
+  const stop = new AbortController();
+  const onSigint = () => {
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort();
+    io.stderr.write("\nsealtrail audit: stopping after this part (Ctrl-C again to stop now)\n");
+  };
+  process.on("SIGINT", onSigint);
+  let result: Awaited<ReturnType<typeof runAudit>>;
+  try {
+    result = await runAudit({
+      text,
+      target: args.target,
+      packageFile,
+      verify: { verifier: await fastestVerifier(), endpoints, onProgress: progress.update },
+      sliceReadings: args.sliceReadings,
+      threads: { count: args.threads, rpcUrls, rpcTimeoutMs },
+      ...(args.resume === undefined ? {} : { stateFile: args.resume }),
+      signal: stop.signal,
+      log: (line) => {
+        progress.end();
+        io.stderr.write(`${line}\n`);
+      },
+    });
+  } catch (error) {
+    if (!isCliError(error)) throw error;
+    io.stderr.write(`sealtrail audit: ${error.shortMessage}\n`);
+    return ExitCode.Failed;
+  } finally {
+    for (const e of endpoints) e.closeAll();
+    process.off("SIGINT", onSigint);
+    progress.end();
+  }
+  if (result === "interrupted") {
+    io.stderr.write(
+      args.resume === undefined
+        ? "sealtrail audit: interrupted\n"
+        : `sealtrail audit: interrupted; run the same command again to go on from ${args.resume}\n`,
+    );
+    return ExitCode.Failed;
+  }
+  const { report } = result;
   io.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatEvidenceReport(report));
+  try {
+    for (const [file, format] of reportFiles(args.reports)) {
+      writeFileSync(file, formatAuditReport(result, format));
+      io.stderr.write(`report written: ${file}\n`);
+    }
+  } catch (cause) {
+    io.stderr.write(`sealtrail audit: cannot write the report: ${String(cause)}\n`);
+    return ExitCode.Failed;
+  }
   return report.status === "valid" ? ExitCode.Ok : ExitCode.Failed;
 }
 
-/** libsecp256k1 through the native addon when it loads (several times noble's speed), else noble. */
-async function fastestVerifier(): Promise<SignatureVerifier> {
-  try {
-    const { nativeVerifier, nativeBackend } = await import("#protocol/native");
-    nativeBackend(); // throws when neither addon loads
-    return nativeVerifier;
-  } catch {
-    return nobleVerifier;
-  }
+/** Each --report file with its format; the JSON report goes beside the first human one when none is asked. */
+function reportFiles(reports: readonly string[]): [string, AuditReportFormat][] {
+  const out = reports.map((f): [string, AuditReportFormat] => [f, reportFormatOf(f)!]);
+  const human = out.find(([, f]) => f !== "json");
+  if (human && !out.some(([, f]) => f === "json"))
+    out.push([human[0].replace(/\.[a-z]+$/i, ".json"), "json"]);
+  return out;
 }
 
 /** A progress line on stderr when it is a terminal (a report piped to a file stays clean). */
@@ -149,14 +207,46 @@ export function evidencePathOf(
   return `/api/v1/evidence${path.slice(at)}`;
 }
 
-async function loadPackage(args: AuditArgs): Promise<string> {
+/**
+ * The package's text, and the file that holds it when there is one. With --resume, a package fetched
+ * earlier and kept beside the state is read back instead of fetched again (a new fetch is a new package:
+ * another `generatedAt`, so another hash, and the state would be thrown away); a fetched package is kept
+ * there (or in --save's file) for the next run.
+ */
+async function obtainPackage(
+  args: AuditArgs,
+  io: CliIo,
+): Promise<{ text: string; packageFile: string | null }> {
   // A file that exists wins over a path-like target: "/tmp/pkg.json" is a file, "/01/…" a Digital Link.
-  if (args.target === "-" || existsSync(args.target)) return readPackageFile(args.target);
+  if (args.target === "-" || existsSync(args.target))
+    return {
+      text: await readPackageFile(args.target),
+      packageFile: args.target === "-" ? null : args.target,
+    };
   const path = evidencePathOf(args.target, { from: args.from, to: args.to });
-  if (path === null) return readPackageFile(args.target);
+  if (path === null) return { text: await readPackageFile(args.target), packageFile: args.target };
   if (args.api === undefined)
     throw new CliError(CliErrorCode.Usage, `--api is needed to fetch ${args.target}`);
-  const url = new URL(path, args.api.endsWith("/") ? args.api : `${args.api}/`).toString();
+  if (args.resume !== undefined) {
+    const saved = savedPackageOf(args.resume);
+    if (saved && existsSync(saved.file)) {
+      const text = await readPackageFile(saved.file);
+      if (packageHash(text) === saved.sha256) {
+        io.stderr.write(`using the package fetched earlier: ${saved.file}\n`);
+        return { text, packageFile: saved.file };
+      }
+    }
+  }
+  const text = await fetchPackage(args.api, path);
+  const keep = args.save ?? (args.resume === undefined ? undefined : `${args.resume}.package.json`);
+  if (keep === undefined) return { text, packageFile: null };
+  // --save never overwrites; the copy beside a state file is ours to replace.
+  await savePackage(keep, text, args.save === undefined);
+  return { text, packageFile: keep };
+}
+
+async function fetchPackage(api: string, path: string): Promise<string> {
+  const url = new URL(path, api.endsWith("/") ? api : `${api}/`).toString();
   let res: Response;
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
@@ -187,9 +277,9 @@ async function readPackageFile(file: string): Promise<string> {
   }
 }
 
-async function savePackage(file: string, text: string): Promise<void> {
+async function savePackage(file: string, text: string, replace = false): Promise<void> {
   try {
-    await writeFile(file, text, { flag: "wx" });
+    await writeFile(file, text, { flag: replace ? "w" : "wx" });
   } catch (cause) {
     const code = (cause as { code?: unknown }).code;
     throw new CliError(
@@ -236,6 +326,19 @@ function parseAuditArgs(argv: string[]): AuditArgs | "help" {
       CliErrorCode.Usage,
       "--rpc-timeout must be a number of seconds above 0 and at most 600",
     );
+  const reports = values.report ?? [];
+  for (const file of reports)
+    if (reportFormatOf(file) === null)
+      throw new CliError(
+        CliErrorCode.Usage,
+        `--report ${JSON.stringify(file)}: the name must end in .json, .md or .html (it picks the format)`,
+      );
+  const sliceReadings = Number(values["part-readings"] ?? DEFAULT_SLICE_READINGS);
+  if (!Number.isSafeInteger(sliceReadings) || sliceReadings < 10)
+    throw new CliError(CliErrorCode.Usage, "--part-readings must be a whole number of at least 10");
+  const threads = Number(values.threads ?? 1);
+  if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64)
+    throw new CliError(CliErrorCode.Usage, "--threads must be a whole number from 1 to 64");
   return {
     target,
     api: values.api,
@@ -245,6 +348,10 @@ function parseAuditArgs(argv: string[]): AuditArgs | "help" {
     rpcTimeoutMs: Math.round(seconds * 1000),
     save: values.save,
     json: values.json ?? false,
+    reports,
+    resume: values.resume,
+    sliceReadings,
+    threads,
   };
 }
 
@@ -261,6 +368,10 @@ function parse(argv: string[]) {
       "rpc-timeout": { type: "string" },
       save: { type: "string" },
       json: { type: "boolean" },
+      report: { type: "string", multiple: true },
+      resume: { type: "string" },
+      "part-readings": { type: "string" },
+      threads: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -15,6 +15,7 @@ import {
   sealPendingBatch,
 } from "#gateway";
 import {
+  type AnchorRecord,
   deviceIdentityFromPrivateKey,
   GENESIS_PREV,
   type Hex,
@@ -237,5 +238,43 @@ export async function allStatuses(
     );
     out.push(a?.status ?? "none");
   }
+  return out;
+}
+
+/**
+ * Anchors roots straight through the contract's `anchorBatch` (`perTransaction` roots a transaction) with
+ * the fixture's anchorer key, then mines `depth` blocks, and returns each root's anchor record as a proof
+ * bundle or evidence package carries it (status `final`, the chain's genesis hash). For benchmarks and
+ * tests that need thousands of real anchors without a gateway's store behind them.
+ */
+export async function anchorRootsDirectly(
+  fixture: ChainFixture,
+  roots: readonly Hex[],
+  options: { perTransaction?: number; depth?: number } = {},
+): Promise<Map<Hex, AnchorRecord>> {
+  const perTransaction = options.perTransaction ?? 100;
+  const contract = new Contract(
+    fixture.contract,
+    ["function anchorBatch(bytes32[] roots) returns (uint256)"],
+    new Wallet(fixture.anchorerKey, fixture.provider),
+  );
+  const genesisHash = (await fixture.provider.getBlock(0))!.hash as Hex;
+  const out = new Map<Hex, AnchorRecord>();
+  for (let i = 0; i < roots.length; i += perTransaction) {
+    const chunk = roots.slice(i, i + perTransaction);
+    const receipt = (await (await contract.getFunction("anchorBatch")(chunk)).wait())!;
+    const block = (await fixture.provider.getBlock(receipt.blockNumber))!;
+    for (const root of chunk)
+      out.set(root, {
+        chainId: fixture.chain.chainId,
+        contract: fixture.contract as Hex,
+        txHash: receipt.hash as Hex,
+        blockNumber: receipt.blockNumber,
+        blockTimestamp: block.timestamp,
+        status: "final",
+        genesisHash,
+      });
+  }
+  for (let i = 0; i < (options.depth ?? 3); i++) await fixture.rpc("evm_mine");
   return out;
 }
