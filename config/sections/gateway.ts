@@ -56,7 +56,7 @@ export const gatewaySection = z
     ),
     drainTimeoutMs: setting(
       z.coerce.number().int().min(0).default(10_000),
-      "On SIGTERM, how long readings already received may take to be stored and acknowledged before the device connections are closed, ms",
+      "On SIGTERM, and before a refused device's connection is closed, how long readings already received may take to be stored and acknowledged, ms",
       { env: "SEALTRAIL_DRAIN_TIMEOUT_MS" },
     ),
     maxMessageBytes: setting(
