@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import Database from "better-sqlite3";
@@ -63,6 +63,7 @@ describe("backupStore", () => {
       const copy = new Database(join(dir, "backup.db"), { readonly: true });
       expect(copy.pragma("journal_mode", { simple: true })).toBe("delete");
       copy.close();
+      expect(statSync(join(dir, "backup.db")).mode & 0o777).toBe(0o600);
     } finally {
       await store.close();
     }

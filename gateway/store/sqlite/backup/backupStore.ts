@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { chmodSync, existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { checkStoreFile, type StoreFileSummary } from "./checkStoreFile.ts";
@@ -9,6 +9,8 @@ import { ioFailed, placeFile, removeWithCompanions } from "./placeFile.ts";
 export type BackupResult = StoreFileSummary & {
   source: string;
   path: string;
+  /** When the copy began (ms since the epoch): the backup holds what was committed by about then. */
+  snapshotAt: number;
   /** The online backup itself (one read snapshot of the store), ms. */
   copyMs: number;
   /** integrity_check and the counts on the copy, ms. */
@@ -53,6 +55,7 @@ export async function backupStore(source: string, destination: string): Promise<
   const temp = join(dirname(to), `.${basename(to)}.partial-${process.pid}`);
   removeWithCompanions(temp);
   try {
+    const snapshotAt = Date.now();
     const copyStarted = performance.now();
     await copyOnline(from, temp);
     const copyMs = performance.now() - copyStarted;
@@ -66,8 +69,18 @@ export async function backupStore(source: string, destination: string): Promise<
     const checkStarted = performance.now();
     const summary = checkStoreFile(temp);
     const checkMs = performance.now() - checkStarted;
+    // The copy holds what the store holds (private events, organisations' keys): readable by its owner only.
+    chmodSync(temp, 0o600);
     placeFile(temp, to);
-    return { ...summary, source: from, path: to, copyMs, checkMs, totalMs: performance.now() - started };
+    return {
+      ...summary,
+      source: from,
+      path: to,
+      snapshotAt,
+      copyMs,
+      checkMs,
+      totalMs: performance.now() - started,
+    };
   } catch (error) {
     removeWithCompanions(temp);
     throw error;

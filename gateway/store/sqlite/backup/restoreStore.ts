@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, renameSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { checkStoreFile, type StoreFileSummary } from "./checkStoreFile.ts";
@@ -69,6 +69,7 @@ export async function restoreStore(
   try {
     await copyThroughSqlite(from, temp);
     const summary = checkStoreFile(temp);
+    chmodSync(temp, 0o600);
     const replacedTo = present().length > 0 ? moveAside(to, (options.now ?? Date.now)()) : null;
     placeFile(temp, to);
     return { ...summary, backup: from, path: to, replacedTo, totalMs: performance.now() - started };
