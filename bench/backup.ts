@@ -16,9 +16,13 @@
  *    whether ingest stalled; the WAL's size is sampled every 250 ms (it cannot be checkpointed past the
  *    backup's snapshot while the copy runs).
  *
+ * `--control` runs the same load with no backup at all (report bench/results/backup-control.json): what the
+ * WAL does on its own, to tell the backup's share of its growth from the writer's.
+ *
  * Writes bench/results/backup.json.
  *   bin/dev npm run bench:backup                                   # 1,000,000 readings, 100 devices at 1,000/s
  *   bin/dev npm run bench:backup -- --readings 200000 --rate 500
+ *   bin/dev npm run bench:backup -- --control --measure 173000     # no backup, a 173 s window
  */
 
 import { spawn } from "node:child_process";
@@ -42,6 +46,10 @@ const { values: args } = parseArgs({
     devices: { type: "string", default: "100" },
     rate: { type: "string", default: "1000" },
     store: { type: "string" },
+    /** The same load and WAL sampling without any backup: what the WAL does on its own. */
+    control: { type: "boolean", default: false },
+    /** The measured window, ms (default: long enough for the backup). */
+    measure: { type: "string" },
   },
 });
 const P = {
@@ -160,14 +168,19 @@ try {
   const storeMiB = mib(statSync(dbPath).size);
   log(`  store ${storeMiB} MiB (${prefillSeconds} s)`);
 
-  const quiet = await backupStore(dbPath, join(dir, "quiet.db"));
-  rmSync(join(dir, "quiet.db"));
-  log(
-    `quiet: backup of ${quiet.readings.toLocaleString("en")} readings (${mib(quiet.bytes)} MiB): copy ${(quiet.copyMs / 1000).toFixed(1)} s, integrity_check ${(quiet.checkMs / 1000).toFixed(1)} s, total ${(quiet.totalMs / 1000).toFixed(1)} s`,
-  );
+  const quiet = args.control
+    ? { readings: 0, bytes: 0, copyMs: 0, checkMs: 0, totalMs: 0 }
+    : await backupStore(dbPath, join(dir, "quiet.db"));
+  rmSync(join(dir, "quiet.db"), { force: true });
+  if (!args.control)
+    log(
+      `quiet: backup of ${quiet.readings.toLocaleString("en")} readings (${mib(quiet.bytes)} MiB): copy ${(quiet.copyMs / 1000).toFixed(1)} s, integrity_check ${(quiet.checkMs / 1000).toFixed(1)} s, total ${(quiet.totalMs / 1000).toFixed(1)} s`,
+    );
 
   // Long enough for a backup several times slower than the quiet one, and some time after it.
-  const measureMs = Math.max(30_000, P.backupAfterMs + 4 * quiet.totalMs + 10_000);
+  const measureMs = args.measure
+    ? Number(args.measure)
+    : Math.max(30_000, P.backupAfterMs + 4 * quiet.totalMs + 10_000);
   const perDevice = Math.ceil((P.rate * (P.warmupMs + measureMs + 5000)) / 1000 / P.devices);
   const identities = benchIdentities(P.devices, "backup bench");
   const chains = preSignChains(
@@ -220,86 +233,111 @@ try {
       measureMs,
       beforePublishing: async () => {
         loadStart = performance.now();
-        setTimeout(() => {
-          backupRun = cliBackup(dbPath, join(dir, "backup.db")).then((b) => {
-            backup = b;
-          });
-        }, P.warmupMs + P.backupAfterMs);
+        if (!args.control)
+          setTimeout(() => {
+            backupRun = cliBackup(dbPath, join(dir, "backup.db")).then((b) => {
+              backup = b;
+            });
+          }, P.warmupMs + P.backupAfterMs);
       },
       onAck: (sentAt, ackedAt) => acks.push({ sentAt, ackedAt }),
     });
     const result = await load;
     await backupRun;
     clearInterval(sampler);
-    if (backup?.code !== 0) throw new Error(`the backup under load failed (exit ${backup?.code})`);
-    const windowFrom = loadStart + P.warmupMs;
-    const windowTo = windowFrom + measureMs;
-    const b = backup.result;
-    // The child's epoch times on this process's clock: the copy holds the store's snapshot, the check reads
-    // only the copy.
-    const copyFrom = (b.snapshotAt ?? 0) - performance.timeOrigin;
-    const copyTo = copyFrom + (b.copyMs ?? 0);
-    const checkTo = copyTo + (b.checkMs ?? 0);
-    const phases = {
-      before: phase(acks, windowFrom, backup.startedAt),
-      starting: phase(acks, backup.startedAt, copyFrom),
-      copy: phase(acks, copyFrom, copyTo),
-      check: phase(acks, copyTo, checkTo),
-      after: phase(acks, backup.endedAt, Math.min(windowTo, backup.endedAt + 20_000)),
-    };
-    const walAt = (t: number) => walSamples.filter((x) => x.at <= t).at(-1)?.bytes ?? 0;
-    const walMiB = {
-      backupStart: mib(walAt(backup.startedAt)),
-      copyStart: mib(walAt(copyFrom)),
-      copyEnd: mib(walAt(copyTo)),
-      backupEnd: mib(walAt(backup.endedAt)),
-      windowEnd: mib(walAt(windowTo)),
-      max: mib(Math.max(...walSamples.map((x) => x.bytes))),
-      /** [seconds since the measured window opened, MiB], once a second. */
-      timeline: walSamples
+    if (args.control) {
+      const windowFrom = loadStart + P.warmupMs;
+      const timeline = walSamples
         .filter((_, i) => i % 4 === 0)
-        .map((x) => [Math.round((x.at - windowFrom) / 100) / 10, mib(x.bytes)]),
-    };
-    const underLoad = {
-      load: {
-        ackedPerSecond: result.ackedPerSecond,
-        latencyMs: result.latencyMs,
-        unacknowledged: result.unacknowledged,
-      },
-      backup: { processMs: round(backup.endedAt - backup.startedAt), ...b },
-      phases,
-      walMiB,
-    };
-    log(
-      `  backup under load: process ${(underLoad.backup.processMs / 1000).toFixed(1)} s (copy ${((b.copyMs ?? 0) / 1000).toFixed(1)} s, integrity_check ${((b.checkMs ?? 0) / 1000).toFixed(1)} s), ${b.readings?.toLocaleString("en")} readings`,
-    );
-    for (const [name, p] of Object.entries(phases))
+        .map((x) => [Math.round((x.at - windowFrom) / 100) / 10, mib(x.bytes)]);
       log(
-        `  ${name.padEnd(8)}: ${p.perSecond}/s acknowledged, PUBACK p50 ${p.latencyMs.p50} ms, p99 ${p.latencyMs.p99} ms, max ${p.latencyMs.max} ms, longest time without a PUBACK ${p.longestGapMs} ms`,
+        `  control (no backup): ${result.ackedPerSecond}/s acknowledged, PUBACK p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms; WAL MiB every 10 s: ${timeline
+          .filter((_, i) => i % 10 === 0)
+          .map((x) => x[1])
+          .join(", ")}`,
       );
-    log(
-      `  WAL MiB: ${walMiB.backupStart} at the backup's start, ${walMiB.copyStart} → ${walMiB.copyEnd} during the copy, ${walMiB.backupEnd} at its end, ${walMiB.windowEnd} at the window's end (max ${walMiB.max})`,
-    );
-    const report = {
-      benchmark: "backup",
-      command: `npm run bench:backup -- ${process.argv.slice(2).join(" ")}`.trim(),
-      startedAt: started.toISOString(),
-      finishedAt: new Date().toISOString(),
-      machine: { ...machineAtStart, loadAverageAtEnd: machineInfo().loadAverage },
-      versions: packageVersions(["better-sqlite3", "aedes"]),
-      parameters: { ...P, measureMs, source: args.store ?? "pre-filled" },
-      store: { mib: storeMiB, prefillSeconds },
-      quiet: {
-        readings: quiet.readings,
-        mib: mib(quiet.bytes),
-        copyMs: round(quiet.copyMs),
-        checkMs: round(quiet.checkMs),
-        totalMs: round(quiet.totalMs),
-      },
-      underLoad,
-    };
-    writeReport(join(import.meta.dirname, "results", "backup.json"), report);
-    log(`report: bench/results/backup.json (load average at end ${machineInfo().loadAverage.join(" ")})`);
+      writeReport(join(import.meta.dirname, "results", "backup-control.json"), {
+        benchmark: "backup-control",
+        command: `npm run bench:backup -- ${process.argv.slice(2).join(" ")}`.trim(),
+        startedAt: started.toISOString(),
+        finishedAt: new Date().toISOString(),
+        machine: { ...machineAtStart, loadAverageAtEnd: machineInfo().loadAverage },
+        parameters: { ...P, measureMs },
+        load: result,
+        walMiB: { max: mib(Math.max(...walSamples.map((x) => x.bytes))), timeline },
+      });
+      log("report: bench/results/backup-control.json");
+    } else {
+      if (backup?.code !== 0) throw new Error(`the backup under load failed (exit ${backup?.code})`);
+      const windowFrom = loadStart + P.warmupMs;
+      const windowTo = windowFrom + measureMs;
+      const b = backup.result;
+      // The child's epoch times on this process's clock: the copy holds the store's snapshot, the check reads
+      // only the copy.
+      const copyFrom = (b.snapshotAt ?? 0) - performance.timeOrigin;
+      const copyTo = copyFrom + (b.copyMs ?? 0);
+      const checkTo = copyTo + (b.checkMs ?? 0);
+      const phases = {
+        before: phase(acks, windowFrom, backup.startedAt),
+        starting: phase(acks, backup.startedAt, copyFrom),
+        copy: phase(acks, copyFrom, copyTo),
+        check: phase(acks, copyTo, checkTo),
+        after: phase(acks, backup.endedAt, Math.min(windowTo, backup.endedAt + 20_000)),
+      };
+      const walAt = (t: number) => walSamples.filter((x) => x.at <= t).at(-1)?.bytes ?? 0;
+      const walMiB = {
+        backupStart: mib(walAt(backup.startedAt)),
+        copyStart: mib(walAt(copyFrom)),
+        copyEnd: mib(walAt(copyTo)),
+        backupEnd: mib(walAt(backup.endedAt)),
+        windowEnd: mib(walAt(windowTo)),
+        max: mib(Math.max(...walSamples.map((x) => x.bytes))),
+        /** [seconds since the measured window opened, MiB], once a second. */
+        timeline: walSamples
+          .filter((_, i) => i % 4 === 0)
+          .map((x) => [Math.round((x.at - windowFrom) / 100) / 10, mib(x.bytes)]),
+      };
+      const underLoad = {
+        load: {
+          ackedPerSecond: result.ackedPerSecond,
+          latencyMs: result.latencyMs,
+          unacknowledged: result.unacknowledged,
+        },
+        backup: { processMs: round(backup.endedAt - backup.startedAt), ...b },
+        phases,
+        walMiB,
+      };
+      log(
+        `  backup under load: process ${(underLoad.backup.processMs / 1000).toFixed(1)} s (copy ${((b.copyMs ?? 0) / 1000).toFixed(1)} s, integrity_check ${((b.checkMs ?? 0) / 1000).toFixed(1)} s), ${b.readings?.toLocaleString("en")} readings`,
+      );
+      for (const [name, p] of Object.entries(phases))
+        log(
+          `  ${name.padEnd(8)}: ${p.perSecond}/s acknowledged, PUBACK p50 ${p.latencyMs.p50} ms, p99 ${p.latencyMs.p99} ms, max ${p.latencyMs.max} ms, longest time without a PUBACK ${p.longestGapMs} ms`,
+        );
+      log(
+        `  WAL MiB: ${walMiB.backupStart} at the backup's start, ${walMiB.copyStart} → ${walMiB.copyEnd} during the copy, ${walMiB.backupEnd} at its end, ${walMiB.windowEnd} at the window's end (max ${walMiB.max})`,
+      );
+      const report = {
+        benchmark: "backup",
+        command: `npm run bench:backup -- ${process.argv.slice(2).join(" ")}`.trim(),
+        startedAt: started.toISOString(),
+        finishedAt: new Date().toISOString(),
+        machine: { ...machineAtStart, loadAverageAtEnd: machineInfo().loadAverage },
+        versions: packageVersions(["better-sqlite3", "aedes"]),
+        parameters: { ...P, measureMs, source: args.store ?? "pre-filled" },
+        store: { mib: storeMiB, prefillSeconds },
+        quiet: {
+          readings: quiet.readings,
+          mib: mib(quiet.bytes),
+          copyMs: round(quiet.copyMs),
+          checkMs: round(quiet.checkMs),
+          totalMs: round(quiet.totalMs),
+        },
+        underLoad,
+      };
+      writeReport(join(import.meta.dirname, "results", "backup.json"), report);
+      log(`report: bench/results/backup.json (load average at end ${machineInfo().loadAverage.join(" ")})`);
+    }
   } finally {
     clearInterval(sampler);
     await gateway.close();
