@@ -161,7 +161,7 @@ async function captureEvents(api: RunningApi, first: number, count: number): Pro
 
 /** A device publishing one reading after another (QoS 1), each awaited; what was acknowledged and when. */
 function publisher(url: string, device: DeviceIdentity) {
-  const acked: { id: Hex; at: number }[] = [];
+  const acked: { id: Hex; sentAt: number; at: number }[] = [];
   let running = true;
   let client: MqttClient | undefined;
   const done = (async () => {
@@ -185,12 +185,13 @@ function publisher(url: string, device: DeviceIdentity) {
         m: { temp_c: 5 },
       });
       prev = hexToBytes(messageId, 32);
+      const sentAt = Date.now();
       await new Promise<void>((resolve, reject) =>
         client!.publish(`devices/${device.address}/readings`, Buffer.from(message), { qos: 1 }, (e) =>
           e ? reject(e) : resolve(),
         ),
       );
-      acked.push({ id: messageId, at: Date.now() });
+      acked.push({ id: messageId, sentAt, at: Date.now() });
     }
   })();
   return {
@@ -247,7 +248,12 @@ describe("backup of a running store and restore", () => {
     const backup = await sealtrail(["backup", backupFile, "--store", original, "--json"]);
     const backupEnded = Date.now();
     expect(backup).toMatchObject({ code: 0, stderr: "" });
-    const summary = JSON.parse(backup.stdout) as { readings: number; events: number };
+    const summary = JSON.parse(backup.stdout) as {
+      readings: number;
+      events: number;
+      snapshotAt: number;
+      copyMs: number;
+    };
     const during = publishers.flatMap((p) =>
       p.acked.filter((a) => a.at > backupStarted && a.at < backupEnded),
     );
@@ -268,13 +274,16 @@ describe("backup of a running store and restore", () => {
     expect(restore).toMatchObject({ code: 0, stderr: "" });
     expect(restore.stdout).toMatch(/integrity_check ok/);
 
-    // The copy is one snapshot: everything acknowledged before the backup began, nothing after it ended.
+    // The copy is one snapshot: everything acknowledged before the backup began, and nothing published after
+    // its copy step ended (the read transaction lies inside [snapshotAt, snapshotAt + copyMs], same clock).
     const readings = new Set(idsIn(restored, "reading"));
     const events = idsIn(restored, "event");
     expect(readings.size).toBe(summary.readings);
     expect(events.length).toBe(4);
     expect(acked.filter((a) => a.at <= backupStarted).every((a) => readings.has(a.id))).toBe(true);
-    expect(acked.filter((a) => a.at >= backupEnded).some((a) => readings.has(a.id))).toBe(false);
+    const afterCopy = acked.filter((a) => a.sentAt > summary.snapshotAt + summary.copyMs);
+    expect(afterCopy.length).toBeGreaterThan(0);
+    expect(afterCopy.some((a) => readings.has(a.id))).toBe(false);
 
     const second = await startOn(restored);
     try {
