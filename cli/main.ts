@@ -50,6 +50,14 @@ export const COMMANDS: Readonly<Record<string, { module: string; summary: string
     module: "./commands/device.ts",
     summary: "a device's MQTT login (address, text token) from its key file",
   },
+  backup: {
+    module: "./commands/backup.ts",
+    summary: "copy the SQLite store while the gateway runs (online backup API, integrity-checked)",
+  },
+  restore: {
+    module: "./commands/restore.ts",
+    summary: "put a backup in place as the store (checked first; never over a running store)",
+  },
 };
 
 export function mainHelp(): string {

@@ -114,6 +114,18 @@ export type {
   RegistryOutbox,
   RegistryOutboxSummary,
 } from "./store/registryOutboxTypes.ts";
+export {
+  type BackupResult,
+  backupStore,
+  checkStoreFile,
+  isStoreBackupError,
+  type RestoreOptions,
+  type RestoreResult,
+  restoreStore,
+  StoreBackupError,
+  StoreBackupErrorCode,
+  type StoreFileSummary,
+} from "./store/sqlite/backup/index.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./store/sqlite/SqliteStore.ts";
 export { StoreErrorCode } from "./store/storeErrors.ts";
 export type {

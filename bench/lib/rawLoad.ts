@@ -24,6 +24,8 @@ export type LoadOptions = {
    * care, like a bare aedes: the gateway would answer duplicates, a different and cheaper path).
    */
   cycle?: boolean;
+  /** Every PUBACK, with its PUBLISH's send time and its own arrival (performance.now()), to split a run by phase. */
+  onAck?: (sentAt: number, ackedAt: number) => void;
 };
 
 export type Percentiles = { p50: number; p90: number; p99: number; p999: number; max: number; mean: number };
@@ -237,6 +239,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   const onAck = (d: RawDevice, sentAt: number) => {
     const now = performance.now();
+    options.onAck?.(sentAt, now);
     if (now >= measureFrom && now < measureTo) ackedInWindow++;
     if (sentAt >= measureFrom && sentAt < measureTo) {
       ackedOfWindow++;
