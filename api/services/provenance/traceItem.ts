@@ -6,6 +6,7 @@ import {
   type Holding,
   holdingsFromEvents,
 } from "#provenance";
+import { containmentOf } from "./containmentOf.ts";
 import { visibleEvents } from "./visibleEvents.ts";
 
 /** Deepest nesting followed (a product on a pallet in a container in a vessel …), as enclosuresOf bounds it. */
@@ -19,20 +20,6 @@ export type ItemTrace = {
   holdings: Holding[];
   /** Hash IDs of the events the viewer may see whole (visibleEvents); the others show as hashes only. */
   visible: Set<string>;
-};
-
-const containment = (e: ProvenanceEventRecord): ContainmentEvent | null => {
-  if (e.type !== "AggregationEvent" && e.type !== "AssociationEvent") return null;
-  if (e.action !== "ADD" && e.action !== "DELETE" && e.action !== "OBSERVE") return null;
-  const parent = e.epcs.find((x) => x.role === "parent")?.epc;
-  if (parent === undefined) return null;
-  return {
-    type: e.type,
-    action: e.action,
-    time: e.eventTime,
-    parentID: parent,
-    children: e.epcs.filter((x) => x.role === "child").map((x) => x.epc),
-  };
 };
 
 /**
@@ -61,7 +48,7 @@ export async function traceItem(
     for (const hash of await visibleEvents(store, viewer, found)) visible.add(hash);
     const usable = [...byArrival.values()]
       .filter((e) => visible.has(e.eventHash))
-      .map(containment)
+      .map(containmentOf)
       .filter((c): c is ContainmentEvent => c !== null);
     holdings = holdingsFromEvents(usable);
     enclosures = enclosuresOf(item, holdings, MAX_NESTING);

@@ -1,6 +1,7 @@
 import type { EventVisibility, ProvenanceEventRecord } from "#gateway";
 import { canonicalIdentifier } from "#gs1";
 import { type ContainmentEvent, type Holding, holdingsFromEvents } from "#provenance";
+import { containmentOf } from "../provenance/containmentOf.ts";
 
 /** One sensor attached to the unit (AssociationEvent ADD … DELETE), with the event that attached it. */
 export type SensorInterval = {
@@ -22,20 +23,6 @@ export type StoredSummary = {
   record: ProvenanceEventRecord;
 };
 
-const containment = (e: ProvenanceEventRecord): ContainmentEvent | null => {
-  if (e.type !== "AggregationEvent" && e.type !== "AssociationEvent") return null;
-  if (e.action !== "ADD" && e.action !== "DELETE" && e.action !== "OBSERVE") return null;
-  const parent = e.epcs.find((x) => x.role === "parent")?.epc;
-  if (parent === undefined) return null;
-  return {
-    type: e.type,
-    action: e.action,
-    time: e.eventTime,
-    parentID: parent,
-    children: e.epcs.filter((x) => x.role === "child").map((x) => x.epc),
-  };
-};
-
 /**
  * What the events naming `unit` say about its sensors: every association interval (holdingsFromEvents'
  * rules: the first ADD opens, a DELETE closes) with the organisation whose AssociationEvent opened it, all
@@ -49,7 +36,7 @@ export function sensorIntervals(
 ): { intervals: SensorInterval[]; holdings: Holding[]; summaries: StoredSummary[] } {
   const ordered = [...records].sort((a, b) => a.eventTime - b.eventTime || a.arrival - b.arrival);
   const holdings = holdingsFromEvents(
-    ordered.map(containment).filter((c): c is ContainmentEvent => c !== null),
+    ordered.map(containmentOf).filter((c): c is ContainmentEvent => c !== null),
   );
   const intervals: SensorInterval[] = [];
   for (const h of holdings) {
