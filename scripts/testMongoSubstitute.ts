@@ -4,7 +4,7 @@
  * (@jongodb/memory-server-bin-linux-x64-gnu): no real `mongod` can be installed on these machines (see
  * docs/operations.md § MongoDB for what this run cannot prove). It starts the server on a free loopback
  * port as a one-node replica set (and a standalone one, which the store must refuse), runs Jest's
- * integration project on gateway/store/mongo with SEALTRAIL_TEST_MONGO_URL pointing at it, stops the
+ * integration project on gateway/store/mongo and test/integration/services.mongo.test.ts with SEALTRAIL_TEST_MONGO_URL pointing at it, stops the
  * servers and exits with Jest's status.
  *
  *   npm run test:mongo [-- extra jest arguments]
@@ -93,6 +93,8 @@ const jest = spawn(
     "integration",
     "--errorOnDeprecated",
     "gateway/store/mongo",
+    // `sealtrail api` opening the MongoDB store (the API service on the replica set).
+    "test/integration/services.mongo",
     ...process.argv.slice(2),
   ],
   {

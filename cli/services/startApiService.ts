@@ -22,7 +22,7 @@ import { type RunningService, stopAll } from "./runningService.ts";
 export async function startApiService(config: SealtrailConfig, logger: Logger): Promise<RunningService> {
   const stops: (() => Promise<void>)[] = [];
   try {
-    const { store, dataDir, check: storeCheck } = openServiceStore(config.common);
+    const { store, dataDir, check: storeCheck } = await openServiceStore(config.common, config.store);
     stops.push(() => store.close());
     const registry = new DeviceRegistry(store);
     await registry.load();

@@ -1,4 +1,5 @@
 import type { EventStore } from "./eventTypes.ts";
+import type { RegistryOutbox } from "./registryOutboxTypes.ts";
 import { SqliteStore } from "./sqlite/SqliteStore.ts";
 import type { Store } from "./types.ts";
 
@@ -10,7 +11,7 @@ export type StoreSettings = { kind: "sqlite" | "mongodb"; mongoUrl: string; sqli
  * configured: every command of the CLI imports the gateway, and most never touch MongoDB.
  * @example const store = await openStore({ kind: config.store.kind, mongoUrl: config.store.mongoUrl, sqlitePath: join(config.common.dataDir, "sealtrail.db") })
  */
-export async function openStore(settings: StoreSettings): Promise<Store & EventStore> {
+export async function openStore(settings: StoreSettings): Promise<Store & EventStore & RegistryOutbox> {
   if (settings.kind === "sqlite") return SqliteStore.open(settings.sqlitePath);
   const { MongoStore } = await import("./mongo/MongoStore.ts");
   return MongoStore.open(settings.mongoUrl);

@@ -2,10 +2,11 @@
 import { expect } from "@jest/globals";
 import type { Address } from "#protocol";
 import type { EventStore } from "../eventTypes.ts";
+import type { RegistryOutbox } from "../registryOutboxTypes.ts";
 import type { AnchorTarget, Store } from "../types.ts";
 import { address, reading, root } from "./fixtures.ts";
 
-export type StoreUnderTest = Store & EventStore;
+export type StoreUnderTest = Store & EventStore & RegistryOutbox;
 
 /** A fresh, empty store of the implementation under test, and how to throw it away after the test. */
 export type StoreFactory = () => Promise<{ store: StoreUnderTest; dispose: () => Promise<void> }>;

@@ -8,12 +8,13 @@ import { reading } from "./fixtures.ts";
 import { messagesContract } from "./messagesContract.ts";
 import { organisationsContract } from "./organisationsContract.ts";
 import { provenanceContract } from "./provenanceContract.ts";
+import { registryOutboxContract } from "./registryOutboxContract.ts";
 
 export type { StoreFactory } from "./context.ts";
 
 /**
- * The behaviour every Store + EventStore implementation must have, written from the interfaces
- * (../types.ts, ../eventTypes.ts) alone: sqlite/storeContract.test.ts runs it against SQLite always,
+ * The behaviour every Store + EventStore + RegistryOutbox implementation must have, written from the
+ * interfaces (../types.ts, ../eventTypes.ts, ../registryOutboxTypes.ts) alone: sqlite/storeContract.test.ts runs it against SQLite always,
  * mongo/storeContract.test.ts against MongoDB when a server is given. A difference between the stores
  * is a failure of one of them here, not a surprise in production. Each test gets a fresh, empty store.
  */
@@ -37,6 +38,7 @@ export function describeStoreContract(name: string, open: StoreFactory): void {
     organisationsContract(current);
     eventsContract(current);
     provenanceContract(current);
+    registryOutboxContract(current);
 
     it("keeps key/value metadata, the last write winning", async () => {
       expect(await store.getMeta("genesis")).toBeUndefined();

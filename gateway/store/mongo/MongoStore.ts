@@ -21,6 +21,12 @@ import type {
   TemperatureProfileRecord,
 } from "../eventTypes.ts";
 import { windowAsColumns } from "../readingWindowColumns.ts";
+import type {
+  RegistryOperation,
+  RegistryOperationUpdate,
+  RegistryOutbox,
+  RegistryOutboxSummary,
+} from "../registryOutboxTypes.ts";
 import { StoreErrorCode } from "../storeErrors.ts";
 import type {
   AnchorRecord,
@@ -56,6 +62,7 @@ import { createModels, type Models } from "./models.ts";
 import * as orgs from "./organisations.ts";
 import { eventsNaming, readingsAround } from "./provenance.ts";
 import { eventsRecordedAt, findEvent, queryEvents } from "./queryEvents.ts";
+import * as outbox from "./registryOutbox.ts";
 import { getTemperatureProfile, putTemperatureProfile } from "./temperatureProfiles.ts";
 import { DURABLE_WRITE, inTransaction, TransactionLane } from "./transactions.ts";
 
@@ -81,10 +88,12 @@ type Pending = { message: MessageRecord; resolve: (o: InsertOutcome) => void; re
  * acknowledged reading survives the loss of the primary. Where SQLite writes in one transaction, so does
  * this store, and that needs a replica set: open() refuses a standalone server.
  *
+ * Every key change queues its registry operation (registryOutbox.ts) in its own transaction, as SQLite does.
+ *
  * Concurrent inserts are group-committed as in SQLite: they wait up to `groupCommitMs` and go as one
  * transaction (one majority round trip), each promise resolving after that commit.
  */
-export class MongoStore implements Store, EventStore {
+export class MongoStore implements Store, EventStore, RegistryOutbox {
   private readonly conn: Connection;
   private readonly c: Collections;
   private readonly lane = new TransactionLane();
@@ -165,7 +174,7 @@ export class MongoStore implements Store, EventStore {
     label: string;
     registeredAt: number;
   }): Promise<DeviceRecord> {
-    return devices.registerDevice(this.c, d);
+    return this.transaction((s) => devices.registerDevice(this.c, s, d));
   }
 
   async getDevice(address: Address): Promise<DeviceRecord | undefined> {
@@ -177,7 +186,7 @@ export class MongoStore implements Store, EventStore {
   }
 
   async revokeDevice(address: Address, at: number): Promise<DeviceRecord | undefined> {
-    return devices.revokeDevice(this.c, address, at);
+    return this.transaction((s) => devices.revokeDevice(this.c, s, address, at));
   }
 
   async rotateDevice(rotation: {
@@ -198,6 +207,32 @@ export class MongoStore implements Store, EventStore {
 
   async findDeviceByGiai(giai: string): Promise<DeviceRecord | undefined> {
     return devices.findDeviceByGiai(this.c, giai);
+  }
+
+  // Registry outbox
+
+  async nextRegistryOperation(): Promise<RegistryOperation | undefined> {
+    return outbox.nextRegistryOperation(this.c);
+  }
+
+  async updateRegistryOperation(id: number, update: RegistryOperationUpdate): Promise<RegistryOperation> {
+    return outbox.updateRegistryOperation(this.c, id, update);
+  }
+
+  async registryOperationsOf(address: Address): Promise<RegistryOperation[]> {
+    return outbox.registryOperationsOf(this.c, address);
+  }
+
+  async registryOutboxSummary(): Promise<RegistryOutboxSummary> {
+    return outbox.registryOutboxSummary(this.c);
+  }
+
+  async retargetRegistryOutbox(target: { chainId: number; contract: Address }): Promise<number> {
+    return outbox.retargetRegistryOutbox(this.c, target, Date.now());
+  }
+
+  async enqueueAttesterKey(key: { address: Address; publicKey: Uint8Array }, at: number): Promise<boolean> {
+    return this.transaction((s) => outbox.enqueueAttesterKey(this.c, s, key, at));
   }
 
   // Messages

@@ -2,13 +2,18 @@
 import type { Address } from "#protocol";
 import type { AssignGiaiOutcome, DeviceRecord, RotateOutcome } from "../types.ts";
 import { type ClientSession, type Collections, deviceFromDoc } from "./documents.ts";
+import { enqueueRegistryOperation } from "./registryOutbox.ts";
 
-/** Registers a device; a second registration of the address keeps the first record (SQLite's DO NOTHING). */
+/**
+ * Registers a device in the session's transaction, with its registry operation; a second registration of
+ * the address keeps the first record and queues nothing (SQLite's DO NOTHING).
+ */
 export async function registerDevice(
   c: Collections,
+  session: ClientSession,
   d: { address: Address; publicKey: Uint8Array; label: string; registeredAt: number },
 ): Promise<DeviceRecord> {
-  const doc = await c.devices.findOneAndUpdate(
+  const result = await c.devices.updateOne(
     { _id: d.address },
     {
       $setOnInsert: {
@@ -21,10 +26,19 @@ export async function registerDevice(
         rotatedTo: null,
       },
     },
-    { upsert: true, returnDocument: "after" },
+    { upsert: true, session },
   );
-  if (doc === null) throw new Error(`device ${d.address} did not come back from an upsert`);
-  return deviceFromDoc(doc);
+  if (result.upsertedCount === 1)
+    await enqueueRegistryOperation(c, session, {
+      keyKind: "device",
+      operation: "register",
+      address: d.address,
+      publicKey: d.publicKey,
+      at: d.registeredAt,
+    });
+  const doc = await getDevice(c, d.address, session);
+  if (doc === undefined) throw new Error(`device ${d.address} did not come back from an upsert`);
+  return doc;
 }
 
 export async function getDevice(
@@ -41,14 +55,24 @@ export async function listDevices(c: Collections): Promise<DeviceRecord[]> {
   return docs.map(deviceFromDoc);
 }
 
-/** Revokes an active device (an earlier revocation is kept); the record as it is after. */
+/**
+ * Revokes an active device in the session's transaction, with its registry operation (an earlier
+ * revocation is kept, and queues nothing); the record as it is after.
+ */
 export async function revokeDevice(
   c: Collections,
+  session: ClientSession,
   address: Address,
   at: number,
 ): Promise<DeviceRecord | undefined> {
-  await c.devices.updateOne({ _id: address, revokedAt: null }, { $set: { revokedAt: at } });
-  return getDevice(c, address);
+  const result = await c.devices.updateOne(
+    { _id: address, revokedAt: null },
+    { $set: { revokedAt: at } },
+    { session },
+  );
+  if (result.modifiedCount === 1)
+    await enqueueRegistryOperation(c, session, { keyKind: "device", operation: "revoke", address, at });
+  return getDevice(c, address, session);
 }
 
 export async function flagDevice(c: Collections, address: Address, at: number): Promise<void> {
@@ -90,6 +114,14 @@ export async function rotateDevice(
     },
     { session },
   );
+  await enqueueRegistryOperation(c, session, {
+    keyKind: "device",
+    operation: "rotate",
+    address: rotation.from,
+    newAddress: rotation.to.address,
+    publicKey: rotation.to.publicKey,
+    at: rotation.at,
+  });
   return {
     status: "rotated",
     from: (await getDevice(c, rotation.from, session))!,

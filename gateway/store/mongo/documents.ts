@@ -1,8 +1,9 @@
 // The documents of the MongoDB store (models.ts) as TypeScript sees them through the driver, typed
 // collections over the models, and the mapping to the store's records (../types.ts, ../eventTypes.ts).
 import type mongoose from "mongoose";
-import { type Address, bytesToHex, type Hex, hexToBytes } from "#protocol";
+import { type Address, bytesToHex, type Hex, hexToBytes, type RegistryKeyKind } from "#protocol";
 import type { OrganisationKeyRecord, StoredEvent } from "../eventTypes.ts";
+import type { RegistryOperationKind, RegistryOperationState } from "../registryOutboxTypes.ts";
 import type { AnchorRecord, BatchRecord, DeviceRecord, StoredMessage } from "../types.ts";
 import type { Models } from "./models.ts";
 
@@ -76,6 +77,27 @@ export type OrganisationKeyDoc = {
   rotatedTo: string | null;
 };
 
+/** One registry operation (models.ts, registryOutbox.ts); `_id` is its place in the outbox. */
+export type RegistryOperationDoc = {
+  _id: number;
+  keyKind: RegistryKeyKind;
+  operation: RegistryOperationKind;
+  address: string;
+  newAddress: string | null;
+  publicKey: Buffer | Binary | null;
+  requestedAt: number;
+  state: RegistryOperationState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  chainId: number | null;
+  contract: string | null;
+  txHash: string | null;
+  blockNumber: number | null;
+  blockTimestamp: number | null;
+  updatedAt: number;
+};
+
 export type SensorReportDoc = {
   type: string | null;
   deviceId: string | null;
@@ -145,6 +167,7 @@ export function collectionsOf(models: Models) {
       maxCumulativeExcursionMs: number;
       updatedAt: number;
     }>(models.profiles),
+    registryOutbox: typed<RegistryOperationDoc>(models.registryOutbox),
   };
 }
 

@@ -12,7 +12,7 @@ import { type ClientSession, type Collections, hexOf, idBuffer, type MessageDoc 
 export async function takeNumbers(
   c: Collections,
   session: ClientSession,
-  name: "messages" | "batches",
+  name: "messages" | "batches" | "registry_outbox",
   count: number,
 ): Promise<number> {
   const after = await c.counters.findOneAndUpdate(

@@ -232,6 +232,37 @@ const profileSchema = new Schema(
   options,
 );
 
+/**
+ * Key lifecycle operations waiting for SealtrailDeviceRegistry (registryOutbox.ts), as SQLite's
+ * `registry_outbox`: `_id` is the outbox order, from the `registry_outbox` counter.
+ */
+const registryOperationSchema = new Schema(
+  {
+    _id: Number,
+    keyKind: { type: String, enum: ["device", "organisation", "attester"], required: true },
+    operation: { type: String, enum: ["register", "revoke", "rotate"], required: true },
+    address: { type: String, required: true },
+    newAddress: String,
+    publicKey: Buffer,
+    requestedAt: { type: Number, required: true },
+    state: { type: String, enum: ["pending", "sent", "done", "failed"], required: true },
+    attempts: { type: Number, required: true },
+    nextAttemptAt: { type: Number, required: true },
+    lastError: String,
+    chainId: Number,
+    contract: String,
+    txHash: String,
+    blockNumber: Number,
+    blockTimestamp: Number,
+    updatedAt: { type: Number, required: true },
+  },
+  options,
+);
+// The registrar's "next open operation" and /status's counts read this; done operations are most of them.
+registryOperationSchema.index({ state: 1, _id: 1 }, { name: "state_id" });
+registryOperationSchema.index({ address: 1 }, { name: "address" });
+registryOperationSchema.index({ newAddress: 1 }, { name: "new_address" });
+
 /** The models of one connection, by collection. */
 export function createModels(conn: Connection) {
   return {
@@ -248,6 +279,7 @@ export function createModels(conn: Connection) {
     events: conn.model("Event", eventSchema, "events"),
     captureJobs: conn.model("CaptureJob", captureJobSchema, "capture_jobs"),
     profiles: conn.model("TemperatureProfile", profileSchema, "temperature_profiles"),
+    registryOutbox: conn.model("RegistryOperation", registryOperationSchema, "registry_outbox"),
   };
 }
 
@@ -268,6 +300,7 @@ export const COLLECTION_NAMES = [
   "events",
   "capture_jobs",
   "temperature_profiles",
+  "registry_outbox",
 ] as const;
 
 /** The driver's BSON binary type, through mongoose (the driver is not a direct dependency). */

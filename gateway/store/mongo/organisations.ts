@@ -10,6 +10,7 @@ import type {
   RotateKeyOutcome,
 } from "../eventTypes.ts";
 import { bytesOf, type ClientSession, type Collections, organisationKeyFromDoc } from "./documents.ts";
+import { enqueueRegistryOperation } from "./registryOutbox.ts";
 
 const opts = (session?: ClientSession) => (session ? { session } : {});
 
@@ -96,6 +97,15 @@ export async function createOrganisation(
       })),
       { session },
     );
+  // In the order SQLite queues them: the keys as the organisation lists them.
+  for (const key of org.keys)
+    await enqueueRegistryOperation(c, session, {
+      keyKind: "organisation",
+      operation: "register",
+      address: key.address,
+      publicKey: key.publicKey,
+      at: org.createdAt,
+    });
   return { status: "created", organisation: (await readOrganisation(c, org.id, session))! };
 }
 
@@ -123,6 +133,13 @@ export async function addOrganisationKey(
     },
     { session },
   );
+  await enqueueRegistryOperation(c, session, {
+    keyKind: "organisation",
+    operation: "register",
+    address: key.address,
+    publicKey: key.publicKey,
+    at,
+  });
   return { status: "added", key: (await getOrganisationKey(c, key.address, session))! };
 }
 
@@ -138,6 +155,7 @@ export async function revokeOrganisationKey(
   if (!key || key.organisation !== organisation) return { status: "unknown" };
   if (key.revokedAt !== null) return { status: "already-revoked", key };
   await c.organisationKeys.updateOne({ _id: address }, { $set: { revokedAt: at } }, { session });
+  await enqueueRegistryOperation(c, session, { keyKind: "organisation", operation: "revoke", address, at });
   return { status: "revoked", key: (await getOrganisationKey(c, address, session))! };
 }
 
@@ -174,6 +192,14 @@ export async function rotateOrganisationKey(
     { $set: { revokedAt: rotation.at, rotatedTo: rotation.to.address } },
     { session },
   );
+  await enqueueRegistryOperation(c, session, {
+    keyKind: "organisation",
+    operation: "rotate",
+    address: rotation.from,
+    newAddress: rotation.to.address,
+    publicKey: rotation.to.publicKey,
+    at: rotation.at,
+  });
   return {
     status: "rotated",
     from: (await getOrganisationKey(c, rotation.from, session))!,
