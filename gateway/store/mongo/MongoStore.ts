@@ -38,6 +38,7 @@ import type {
   Store,
   StoredMessage,
 } from "../types.ts";
+import { claimAnchoring } from "./anchorLeases.ts";
 import * as anchors from "./anchors.ts";
 import * as batches from "./batches.ts";
 import * as jobs from "./captureJobs.ts";
@@ -335,6 +336,10 @@ export class MongoStore implements Store, EventStore {
 
   async resetAnchors(target: AnchorTarget): Promise<number> {
     return anchors.resetAnchors(this.c, target);
+  }
+
+  async claimAnchoring(target: AnchorTarget, holder: string, now: number, leaseMs: number): Promise<boolean> {
+    return claimAnchoring(this.c, target, holder, now, leaseMs);
   }
 
   // Key/value
