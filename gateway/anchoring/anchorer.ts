@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { Address, Hex } from "#protocol";
 import type { GatewayMetrics } from "../metrics.ts";
@@ -39,6 +40,13 @@ export type AnchorerOptions = {
   onGenesisChange: "halt" | { redeploy: (target: AnchorTarget) => Promise<Address | "halt"> };
   faults?: AnchorFaults;
   now?: () => number;
+  /** This anchorer's name in the store's anchoring lease; `hostname:pid` by default. */
+  holder?: string;
+  /**
+   * How long the lease lasts without renewal, ms: a dead gateway's target is taken over after this. It must
+   * exceed the longest time from a renewal to the signed transaction's record (one local store write).
+   */
+  leaseMs?: number;
 };
 
 /**
@@ -61,9 +69,14 @@ export class Anchorer {
   private halted = false;
   private reconciled = false;
   private readonly capAlerted = new Set<string>();
+  private readonly holder: string;
+  private holding = false;
 
   constructor(options: AnchorerOptions) {
     this.o = options;
+    // Unique per process on a host; stable across restarts in a container (pid 1, hostname the container's),
+    // which then resumes at once instead of waiting for its own lease to expire.
+    this.holder = options.holder ?? `${hostname()}:${process.pid}`;
   }
 
   get target(): AnchorTarget {
@@ -100,8 +113,35 @@ export class Anchorer {
     return (this.o.now ?? Date.now)();
   }
 
+  /**
+   * Takes or renews this target's lease in the store: gateways sharing a store (scale-out) anchor a target
+   * one at a time, so no fee is paid twice for the same roots. Called at the start of each pass and again
+   * right before a signed transaction is recorded: a holder that lost the lease (paused past it) then
+   * records nothing, and so broadcasts nothing, since only a recorded transaction is ever broadcast.
+   */
+  private async claim(): Promise<boolean> {
+    const held = await this.o.store.claimAnchoring(
+      this.target,
+      this.holder,
+      this.now(),
+      this.o.leaseMs ?? 60_000,
+    );
+    if (held !== this.holding)
+      this.o.logger.info(
+        { chainId: this.target.chainId, holder: this.holder },
+        held
+          ? "anchoring lease taken: this gateway anchors the target"
+          : "anchoring lease held by another gateway",
+      );
+    // A new holder re-checks what the previous one left submitted (its node may not know those transactions).
+    if (!held) this.reconciled = false;
+    this.holding = held;
+    return held;
+  }
+
   private async pass(): Promise<void> {
     if (this.halted) return;
+    if (!(await this.claim())) return;
     await this.checkGenesis();
     if (this.halted) return;
     if (!this.reconciled) {
@@ -208,7 +248,10 @@ export class Anchorer {
   }
 
   /** Re-signs a stuck transaction with the same nonce and a bumped fee, up to the cap; then alerts. */
-  private async replaceStuck(txHash: Hex, anchors: AnchorRecord[]): Promise<"replaced" | "at fee cap"> {
+  private async replaceStuck(
+    txHash: Hex,
+    anchors: AnchorRecord[],
+  ): Promise<"replaced" | "at fee cap" | "lease lost"> {
     const { store, chain, logger, metrics } = this.o;
     const first = anchors[0]!;
     const previous: Fees = {
@@ -240,6 +283,7 @@ export class Anchorer {
       fees,
       first.rawTx ? { minGasLimit: gasLimitOfRawTx(first.rawTx) } : {},
     );
+    if (!(await this.claim())) return "lease lost";
     for (const a of anchors) {
       await store.putAnchor(this.target, a.batchId, {
         status: "submitted",
@@ -335,6 +379,7 @@ export class Anchorer {
       initialFees(await chain.suggestedFees(), this.o.fees),
     );
     faults?.afterSign?.();
+    if (!(await this.claim())) return;
     for (const b of toSend) {
       await store.putAnchor(this.target, b.id, {
         status: "submitted",
@@ -373,6 +418,13 @@ export class Anchorer {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
+    // Gives the lease up so another gateway takes over at once rather than after it expires.
+    if (!this.holding) return;
+    this.holding = false;
+    // Best effort: a lease not given up (the store already closed) only expires later.
+    await this.o.store
+      .claimAnchoring(this.target, this.holder, this.now(), 0)
+      .catch((err) => this.o.logger.debug({ err: String(err) }, "anchoring lease not given up; it expires"));
   }
 }
 

@@ -217,6 +217,12 @@ export interface Store {
   putAnchor(target: AnchorTarget, batchId: number, update: AnchorUpdate): Promise<AnchorRecord>;
   /** Deletes every anchor record of a target (its chain was reset): the batches become due again. */
   resetAnchors(target: AnchorTarget): Promise<number>;
+  /**
+   * Takes or renews the target's anchoring lease for `holder` until `now + leaseMs`: true when `holder`
+   * holds it after the call (it was free, expired, or already its own). Gateways sharing a store anchor a
+   * target one at a time, so no root is signed twice; `leaseMs` 0 gives the lease up.
+   */
+  claimAnchoring(target: AnchorTarget, holder: string, now: number, leaseMs: number): Promise<boolean>;
 
   // Key/value (chain genesis hashes, deployment addresses, …)
   getMeta(key: string): Promise<string | undefined>;

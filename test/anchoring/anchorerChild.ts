@@ -35,6 +35,8 @@ const anchorer = new Anchorer({
   stuckAfterMs: 60_000,
   onGenesisChange: "halt",
   maxRootsPerTx: 2,
+  // The restarted child is the same gateway: under the same name it resumes at once, not after the lease.
+  holder: "anchorerChild",
   faults: {
     ...(fault === "afterSign" ? { afterSign: kill } : {}),
     ...(fault === "afterRecord" ? { afterRecord: kill } : {}),

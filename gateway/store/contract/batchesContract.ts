@@ -150,5 +150,28 @@ export function anchorsContract(current: () => StoreUnderTest): void {
       expect((await store.batchesToAnchor(target, 10)).map((x) => x.id)).toEqual([b.id]);
       expect((await store.getAnchors(b.id)).map((a) => a.chainId)).toEqual([other.chainId]);
     });
+
+    it("grants a target's anchoring lease to one holder at a time, until it expires or is given up", async () => {
+      const lease = 60_000;
+      expect(await store.claimAnchoring(target, "gateway A", 1_000, lease)).toBe(true);
+      // Live: B is refused, A renews; another target's lease is independent.
+      expect(await store.claimAnchoring(target, "gateway B", 30_000, lease)).toBe(false);
+      expect(await store.claimAnchoring(target, "gateway A", 30_000, lease)).toBe(true);
+      expect(await store.claimAnchoring(other, "gateway B", 30_000, lease)).toBe(true);
+      expect(await store.claimAnchoring(target, "gateway B", 89_999, lease)).toBe(false);
+      // Expired (A dead since its renewal at 30 s): B takes it over, and A is now refused.
+      expect(await store.claimAnchoring(target, "gateway B", 90_000, lease)).toBe(true);
+      expect(await store.claimAnchoring(target, "gateway A", 90_001, lease)).toBe(false);
+      // Given up (lease 0): A takes it at once.
+      expect(await store.claimAnchoring(target, "gateway B", 100_000, 0)).toBe(true);
+      expect(await store.claimAnchoring(target, "gateway A", 100_000, lease)).toBe(true);
+    });
+
+    it("grants a free lease to exactly one of many concurrent claimants", async () => {
+      const claims = await Promise.all(
+        ["A", "B", "C", "D", "E", "F"].map((h) => store.claimAnchoring(target, h, 1_000, 60_000)),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+    });
   });
 }

@@ -44,6 +44,7 @@ import type {
   Store,
   StoredMessage,
 } from "../types.ts";
+import { claimAnchoring } from "./anchorLeases.ts";
 import * as anchors from "./anchors.ts";
 import * as batches from "./batches.ts";
 import * as jobs from "./captureJobs.ts";
@@ -370,6 +371,10 @@ export class MongoStore implements Store, EventStore, RegistryOutbox {
 
   async resetAnchors(target: AnchorTarget): Promise<number> {
     return anchors.resetAnchors(this.c, target);
+  }
+
+  async claimAnchoring(target: AnchorTarget, holder: string, now: number, leaseMs: number): Promise<boolean> {
+    return claimAnchoring(this.c, target, holder, now, leaseMs);
   }
 
   // Key/value

@@ -135,6 +135,7 @@ export function collectionsOf(models: Models) {
     messages: typed<MessageDoc>(models.messages),
     batches: typed<BatchDoc>(models.batches),
     anchors: typed<AnchorDoc>(models.anchors),
+    anchorLeases: typed<{ _id: string; holder: string; expiresAt: number }>(models.anchorLeases),
     devices: typed<DeviceDoc>(models.devices),
     meta: typed<{ _id: string; value: string }>(models.meta),
     counters: typed<{ _id: string; value: number }>(models.counters),

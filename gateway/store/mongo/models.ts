@@ -121,6 +121,12 @@ deviceSchema.index(
   { unique: true, name: "giai", partialFilterExpression: { giai: { $type: "string" } } },
 );
 
+/** Anchoring leases (see anchorLeases.ts): `_id` is `chainId:contract`. */
+const anchorLeaseSchema = new Schema(
+  { _id: String, holder: { type: String, required: true }, expiresAt: { type: Number, required: true } },
+  options,
+);
+
 const metaSchema = new Schema({ _id: String, value: { type: String, required: true } }, options);
 
 /** Named sequences: `messages` (arrival numbers) and `batches` (batch numbers). */
@@ -269,6 +275,7 @@ export function createModels(conn: Connection) {
     messages: conn.model("Message", messageSchema, "messages"),
     batches: conn.model("Batch", batchSchema, "batches"),
     anchors: conn.model("Anchor", anchorSchema, "anchors"),
+    anchorLeases: conn.model("AnchorLease", anchorLeaseSchema, "anchor_leases"),
     devices: conn.model("Device", deviceSchema, "devices"),
     meta: conn.model("Meta", metaSchema, "meta"),
     counters: conn.model("Counter", counterSchema, "counters"),
@@ -290,6 +297,7 @@ export const COLLECTION_NAMES = [
   "messages",
   "batches",
   "anchors",
+  "anchor_leases",
   "devices",
   "meta",
   "counters",

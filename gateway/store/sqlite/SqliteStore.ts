@@ -42,6 +42,7 @@ import type {
   Store,
   StoredMessage,
 } from "../types.ts";
+import { claimAnchoring } from "./anchorLeases.ts";
 import { assignDeviceGiai, findDeviceByGiai } from "./deviceGiai.ts";
 import * as events from "./events/index.ts";
 import { listMessages } from "./listMessages.ts";
@@ -553,6 +554,10 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
     return this.db
       .prepare("DELETE FROM anchors WHERE chain_id = ? AND contract = ?")
       .run(target.chainId, target.contract).changes;
+  }
+
+  async claimAnchoring(target: AnchorTarget, holder: string, now: number, leaseMs: number): Promise<boolean> {
+    return claimAnchoring(this.db, target, holder, now, leaseMs);
   }
 
   async getMeta(key: string): Promise<string | undefined> {

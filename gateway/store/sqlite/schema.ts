@@ -1,10 +1,11 @@
+import { ANCHOR_LEASES_SQL } from "./anchorLeases.ts";
 import { MIGRATION_6, REGISTRY_OUTBOX_SQL } from "./registryOutbox.ts";
 
 /**
- * SQLite schema, version 6. `user_version` records it; a newer file is refused rather than misread, an older
+ * SQLite schema, version 7. `user_version` records it; a newer file is refused rather than misread, an older
  * one is brought up to date by {@link MIGRATIONS} when it is opened.
  */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /**
  * The messages table: readings and events side by side, so batching, anchoring and Merkle proofs treat
@@ -209,7 +210,8 @@ CREATE TABLE IF NOT EXISTS meta (
 ) STRICT;
 ${EVENT_TABLES_SQL}
 ${PROVENANCE_SQL}
-${REGISTRY_OUTBOX_SQL}`;
+${REGISTRY_OUTBOX_SQL}
+${ANCHOR_LEASES_SQL}`;
 
 /**
  * What brings a file of version `n - 1` to version `n`, keyed by `n`. A new file gets SCHEMA_SQL, which is
@@ -236,4 +238,6 @@ ${EVENT_TABLES_SQL}`,
   5: "DROP INDEX IF EXISTS messages_device_ts;",
   // The registry outbox, with every key change the file already holds queued (see registryOutbox.ts).
   6: MIGRATION_6,
+  // Anchoring leases (see anchorLeases.ts): an empty table; the first anchorer to run takes each lease.
+  7: ANCHOR_LEASES_SQL,
 };
