@@ -33,6 +33,9 @@ export type GatewayProcessStats = {
   rssKiB: number;
   peakRssKiB: number;
   metrics: string;
+  /** Group commits of the store since the last reset and the readings they held (absent for bare aedes). */
+  groupCommits?: number;
+  groupCommitMessages?: number;
 };
 
 function procStatus(field: string): number {
@@ -50,6 +53,7 @@ const send = (message: unknown) => process.send?.(message);
 let close: () => Promise<void>;
 let metricsText: () => Promise<string> = async () => "";
 let revoke: (address: string) => Promise<void> = async () => {};
+let commitStats: () => { commits: number; messages: number } | undefined = () => undefined;
 let port: number;
 
 if (spec.kind === "bare") {
@@ -94,6 +98,7 @@ if (spec.kind === "bare") {
   await gateway.start();
   port = gateway.mqttPort;
   metricsText = () => gateway.metrics.registry.metrics();
+  commitStats = () => store.groupCommitStats();
   revoke = async (address) => {
     await gateway.registry.revoke(address as `0x${string}`);
   };
@@ -107,12 +112,14 @@ const eluStart = performance.eventLoopUtilization();
 let cpuStart = process.cpuUsage();
 let eluFrom = eluStart;
 let resetAt = performance.now();
+let commitsFrom = commitStats();
 
 process.on("message", async (message: { type: string }) => {
   if (message.type === "reset") {
     cpuStart = process.cpuUsage();
     eluFrom = performance.eventLoopUtilization();
     resetAt = performance.now();
+    commitsFrom = commitStats();
     try {
       writeFileSync("/proc/self/clear_refs", "5"); // Linux: restart the peak RSS (VmHWM) from now
     } catch {}
@@ -129,6 +136,11 @@ process.on("message", async (message: { type: string }) => {
       peakRssKiB: procStatus("VmHWM"),
       metrics: await metricsText(),
     };
+    const commits = commitStats();
+    if (commits && commitsFrom) {
+      stats.groupCommits = commits.commits - commitsFrom.commits;
+      stats.groupCommitMessages = commits.messages - commitsFrom.messages;
+    }
     send({ type: "stats", stats });
   } else if (message.type === "revoke") {
     await revoke((message as unknown as { address: string }).address);
