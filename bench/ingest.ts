@@ -120,6 +120,8 @@ type Run = {
   /** Gateway CPU with every device connected and nothing published, in cores (measured on request). */
   idleCpuCores?: number;
   store?: StoreSize;
+  /** Gateway CPU per accepted reading by group of threads (see GatewayProcessStats.threadCpuMs), µs. */
+  threadMicrosPerReading?: Record<string, number>;
   /** Cores a busy loop could get just before the run (2.0 = an idle 2-core machine). */
   availableCores: number;
   result: LoadResult;
@@ -193,9 +195,15 @@ async function runOnce(
     await gateway.close();
     const store = mode === "bare" ? undefined : measureStoreSize(dbPath);
     stored = true;
+    const perReading = (ms: number) => Math.round((ms * 1000) / (accepted ?? 1));
+    const threadMicrosPerReading = accepted
+      ? Object.fromEntries(Object.entries(stats.threadCpuMs ?? {}).map(([k, ms]) => [k, perReading(ms)]))
+      : undefined;
+    const verifyBusySeconds = metricValue(stats.metrics, "sealtrail_verify_pool_busy_seconds_total");
     return {
       kind,
       verifyPoolSize: poolSize,
+      ...(threadMicrosPerReading ? { threadMicrosPerReading } : {}),
       availableCores,
       ...(idleCpuCores === undefined ? {} : { idleCpuCores }),
       ...(store ? { store } : {}),
@@ -206,7 +214,10 @@ async function runOnce(
          * Process CPU (every thread) from the reset before publishing to the last PUBACK of the drain,
          * over the readings accepted in that time: warm-up included, connections not.
          */
-        cpuMicrosPerReading: accepted ? Math.round((cpuMs * 1000) / accepted) : undefined,
+        cpuMicrosPerReading: accepted ? perReading(cpuMs) : undefined,
+        /** Time the verify workers spent in verification proper (decode, checks, signature), per reading. */
+        verifyMicrosPerReading:
+          accepted && verifyBusySeconds !== undefined ? perReading(verifyBusySeconds * 1000) : undefined,
         readingsPerCommit:
           stats.groupCommits && stats.groupCommitMessages !== undefined
             ? Math.round((stats.groupCommitMessages / stats.groupCommits) * 10) / 10
@@ -242,6 +253,7 @@ function summary(runs: Run[]) {
     gatewayCpuMicrosPerReading: pick((r) => r.gateway.cpuMicrosPerReading ?? 0),
     readingsPerCommit: pick((r) => r.gateway.readingsPerCommit ?? 0),
     bytesPerStoredMessage: pick((r) => r.store?.bytesPerMessage ?? 0),
+    messagesTableBytesPerMessage: pick((r) => r.store?.messagesTableBytesPerMessage ?? 0),
     generatorCpuMs: pick((r) => r.result.generatorCpuMs),
   };
 }
@@ -326,6 +338,12 @@ async function runMode(mode: Mode, poolSize: number | undefined): Promise<void> 
         runs.push(run);
         const label = kind === "open" ? `open loop ${rate}/s #${round}` : `closed loop #${round}`;
         log(line(label, run.result, run.gateway, run.availableCores));
+        if (run.threadMicrosPerReading) {
+          const parts = Object.entries(run.threadMicrosPerReading).map(([k, us]) => `${k} ${us}`);
+          log(
+            `      µs/reading by thread: ${parts.join(", ")}; verifying proper ${run.gateway.verifyMicrosPerReading ?? "-"}`,
+          );
+        }
       }
     }
     const openLoop = rates.map((rate) => ({
@@ -370,7 +388,7 @@ async function runMode(mode: Mode, poolSize: number | undefined): Promise<void> 
     for (const m of openLoop) {
       log(
         `  median open loop ${m.offeredPerSecond}/s: ${m.ackedPerSecond}/s acknowledged, p50 ${m.latencyP50Ms} ms, p99 ${m.latencyP99Ms} ms` +
-          `, ${m.gatewayCpuCores} cores, ${m.gatewayCpuMicrosPerReading} µs/reading, ${m.readingsPerCommit}/commit, ${m.bytesPerStoredMessage} B/reading on disk`,
+          `, ${m.gatewayCpuCores} cores, ${m.gatewayCpuMicrosPerReading} µs/reading, ${m.readingsPerCommit}/commit, ${m.bytesPerStoredMessage} B/reading on disk (messages table + indexes ${m.messagesTableBytesPerMessage})`,
       );
     }
     log(

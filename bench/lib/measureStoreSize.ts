@@ -8,8 +8,13 @@ export type StoreSize = {
   fileBytes: number;
   walBytes: number;
   bytesPerMessage: number | null;
-  /** Bytes per table and index (SQLite's dbstat), largest first: where the bytes of a reading go. */
-  objects: { name: string; bytes: number }[];
+  /**
+   * The `messages` table and its indexes alone, per message: what each further reading adds (the rest of
+   * the file is a fixed cost of the schema, which dominates a small store).
+   */
+  messagesTableBytesPerMessage: number | null;
+  /** The largest tables and indexes (SQLite's dbstat), bytes: where the bytes of a reading go. */
+  objects: { name: string; table: string; bytes: number }[];
 };
 
 function sizeOf(path: string): number {
@@ -33,7 +38,11 @@ export function measureStoreSize(path: string): StoreSize {
     let objects: StoreSize["objects"] = [];
     try {
       objects = db
-        .prepare("SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC")
+        .prepare(
+          `SELECT d.name AS name, s.tbl_name AS "table", sum(d.pgsize) AS bytes
+           FROM dbstat d JOIN sqlite_schema s ON s.name = d.name
+           GROUP BY d.name ORDER BY bytes DESC`,
+        )
         .all() as StoreSize["objects"];
     } catch {
       // dbstat is a compile-time option of SQLite; without it only the totals are reported.
@@ -45,7 +54,13 @@ export function measureStoreSize(path: string): StoreSize {
       fileBytes,
       walBytes,
       bytesPerMessage: messages > 0 ? Math.round((fileBytes + walBytes) / messages) : null,
-      objects,
+      messagesTableBytesPerMessage:
+        messages > 0
+          ? Math.round(
+              objects.filter((o) => o.table === "messages").reduce((sum, o) => sum + o.bytes, 0) / messages,
+            )
+          : null,
+      objects: objects.slice(0, 8),
     };
   } finally {
     db.close();
