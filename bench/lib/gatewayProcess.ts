@@ -1,7 +1,7 @@
 // Child process of the ingest benchmarks: runs the gateway (or a bare aedes) on its own so that the load
 // generator in the parent does not share its event loop. Talks to the parent over the IPC channel:
 // sends {type: "ready", port} once listening; answers {type: "stats"} and {type: "close"}.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Aedes } from "aedes";
@@ -33,7 +33,41 @@ export type GatewayProcessStats = {
   rssKiB: number;
   peakRssKiB: number;
   metrics: string;
+  /** Group commits of the store since the last reset and the readings they held (absent for bare aedes). */
+  groupCommits?: number;
+  groupCommitMessages?: number;
+  /**
+   * CPU ms since the last reset per group of threads (Linux /proc/self/task), told apart by when each
+   * thread appeared (Node 22 does not name worker threads): "main+runtime" (before the store opened: the
+   * event loop, V8's GC and compiler helpers, libuv), "sqlite writer" (while the store opened), "verify
+   * pool" (while the gateway started), "later" (anything after: the Merkle root builder, started by the
+   * first batch, and any libuv pool thread).
+   */
+  threadCpuMs?: Record<string, number>;
 };
+
+/** utime + stime of each thread of this process, in clock ticks (USER_HZ, 100 on Linux). */
+function threadTicks(): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync("/proc/self/task")) {
+      try {
+        // Fields after the ")" that closes the name: state is field 3, utime 14, stime 15.
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        out.set(tid, Number(fields[11]) + Number(fields[12]));
+      } catch {} // the thread ended meanwhile
+    }
+  } catch {} // not Linux
+  return out;
+}
+
+const threadGroup = new Map<string, string>();
+/** Labels the threads not yet labelled: those that appeared since the previous call. */
+function labelNewThreads(label: string): void {
+  for (const tid of threadTicks().keys()) if (!threadGroup.has(tid)) threadGroup.set(tid, label);
+}
+labelNewThreads("main+runtime");
 
 function procStatus(field: string): number {
   try {
@@ -50,6 +84,7 @@ const send = (message: unknown) => process.send?.(message);
 let close: () => Promise<void>;
 let metricsText: () => Promise<string> = async () => "";
 let revoke: (address: string) => Promise<void> = async () => {};
+let commitStats: () => { commits: number; messages: number } | undefined = () => undefined;
 let port: number;
 
 if (spec.kind === "bare") {
@@ -63,10 +98,14 @@ if (spec.kind === "bare") {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
 } else {
+  labelNewThreads("main+runtime");
   const store = SqliteStore.open(spec.dbPath, {
     ...(spec.groupCommitMs === undefined ? {} : { groupCommitMs: spec.groupCommitMs }),
     ...(spec.groupCommitMaxSize === undefined ? {} : { groupCommitMaxSize: spec.groupCommitMaxSize }),
   });
+  // The writer thread starts on first use; asking its settings starts it now, so that it can be told apart.
+  await store.connectionSettings();
+  labelNewThreads("sqlite writer");
   let counter = 0;
   const gateway = new Gateway({
     config: parseGatewayConfig({ mqttPort: 0, ...spec.config }),
@@ -92,8 +131,10 @@ if (spec.kind === "bare") {
   for (const [i, key] of keys.entries())
     await gateway.registry.register(hexToBytes(key as `0x${string}`), `bench ${i}`);
   await gateway.start();
+  labelNewThreads("verify pool");
   port = gateway.mqttPort;
   metricsText = () => gateway.metrics.registry.metrics();
+  commitStats = () => store.groupCommitStats();
   revoke = async (address) => {
     await gateway.registry.revoke(address as `0x${string}`);
   };
@@ -107,12 +148,16 @@ const eluStart = performance.eventLoopUtilization();
 let cpuStart = process.cpuUsage();
 let eluFrom = eluStart;
 let resetAt = performance.now();
+let commitsFrom = commitStats();
+let ticksFrom = threadTicks();
 
 process.on("message", async (message: { type: string }) => {
   if (message.type === "reset") {
     cpuStart = process.cpuUsage();
     eluFrom = performance.eventLoopUtilization();
     resetAt = performance.now();
+    commitsFrom = commitStats();
+    ticksFrom = threadTicks();
     try {
       writeFileSync("/proc/self/clear_refs", "5"); // Linux: restart the peak RSS (VmHWM) from now
     } catch {}
@@ -129,6 +174,17 @@ process.on("message", async (message: { type: string }) => {
       peakRssKiB: procStatus("VmHWM"),
       metrics: await metricsText(),
     };
+    const threadCpuMs: Record<string, number> = {};
+    for (const [tid, ticks] of threadTicks()) {
+      const group = threadGroup.get(tid) ?? "later";
+      threadCpuMs[group] = (threadCpuMs[group] ?? 0) + (ticks - (ticksFrom.get(tid) ?? 0)) * 10;
+    }
+    stats.threadCpuMs = threadCpuMs;
+    const commits = commitStats();
+    if (commits && commitsFrom) {
+      stats.groupCommits = commits.commits - commitsFrom.commits;
+      stats.groupCommitMessages = commits.messages - commitsFrom.messages;
+    }
     send({ type: "stats", stats });
   } else if (message.type === "revoke") {
     await revoke((message as unknown as { address: string }).address);

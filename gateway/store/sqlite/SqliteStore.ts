@@ -82,6 +82,9 @@ export type SqliteStoreOptions = {
   writerThread?: boolean;
 };
 
+/** Group commits done so far and the messages they held (their ratio is the group size achieved). */
+export type GroupCommitStats = { commits: number; messages: number };
+
 type Pending = { message: MessageRecord; resolve: (o: InsertOutcome) => void; reject: (e: unknown) => void };
 
 type AnchorRow = {
@@ -150,6 +153,8 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
   /** The group commit under way on the writer thread; the next group waits for it. */
   private writing: Promise<void> | undefined;
   private closed = false;
+  /** Plain numbers on the hot path: the group size decides how many fsyncs a reading pays for. */
+  private readonly commitStats: GroupCommitStats = { commits: 0, messages: 0 };
   private readonly stmt;
   private readonly messages: MessageInsert;
 
@@ -308,6 +313,8 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
       for (const p of group) p.reject(error);
       return;
     }
+    this.commitStats.commits++;
+    this.commitStats.messages += group.length;
     for (const [i, p] of group.entries()) p.resolve(outcomes[i]!);
   }
 
@@ -323,6 +330,8 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
       .write(group.map((p) => p.message))
       .then(
         (outcomes) => {
+          this.commitStats.commits++;
+          this.commitStats.messages += group.length;
           for (let i = 0; i < group.length; i++) group[i]!.resolve(outcomes[i]!);
         },
         (error: unknown) => {
@@ -333,6 +342,11 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
         this.writing = undefined;
         this.flushToWriter(writer);
       });
+  }
+
+  /** Message group commits that succeeded since the store opened, and how many messages they held. */
+  groupCommitStats(): GroupCommitStats {
+    return { ...this.commitStats };
   }
 
   private insertOne(m: MessageRecord): InsertOutcome {

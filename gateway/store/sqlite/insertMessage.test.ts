@@ -43,6 +43,16 @@ describe.each([
   ["on the writer thread", { writerThread: true }],
   ["on the calling thread", { writerThread: false }],
 ])("SqliteStore.insertMessage %s", (_name, options) => {
+  it("counts group commits and the messages they held: five concurrent inserts are one commit of five", async () => {
+    const { store } = openStore({ ...options, groupCommitMs: 20 });
+    expect(store.groupCommitStats()).toEqual({ commits: 0, messages: 0 });
+    await Promise.all([1, 2, 3, 4, 5].map((seq) => store.insertMessage(record(seq))));
+    expect(store.groupCommitStats()).toEqual({ commits: 1, messages: 5 });
+    await store.insertMessage(record(6));
+    expect(store.groupCommitStats()).toEqual({ commits: 2, messages: 6 });
+    await store.close();
+  });
+
   it("resolves only once the message is committed: another connection reads it at once", async () => {
     const { store, path } = openStore(options);
     const r = record(1);
