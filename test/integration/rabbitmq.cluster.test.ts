@@ -41,7 +41,7 @@ const WINDOW = 10;
       SEALTRAIL_VERIFY_POOL_SIZE: "1",
       SEALTRAIL_RABBITMQ_AUTH_PORT: String(authPort),
     });
-  }, 170_000);
+  }, 480_000);
 
   afterAll(async () => {
     for (const c of clients) c.end(true);

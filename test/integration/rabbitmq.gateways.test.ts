@@ -42,7 +42,7 @@ const PER_DEVICE = 250;
     // B serves the auth service and outlives A; both consume.
     gateways.push(await spawnGateway(dbPath, devices, gatewayEnv(true)));
     gateways.push(await spawnGateway(dbPath, devices, gatewayEnv(false)));
-  }, 150_000);
+  }, 240_000);
 
   afterAll(async () => {
     for (const c of clients) c.end(true);

@@ -105,7 +105,7 @@ const READINGS = 20;
         output: () => output,
         exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))),
       };
-    }, 180_000);
+    }, 240_000);
 
     afterAll(async () => {
       client?.end(true);
