@@ -54,6 +54,8 @@ const { values: args } = parseArgs({
     /** Before publishing, how long to measure the gateway idle with every device connected (0: not). */
     "idle-ms": { type: "string", default: "5000" },
     "group-commit-ms": { type: "string" },
+    /** gateway.verifyInlineMaxLoad (the gateway's default when absent; 0: every reading to the pool). */
+    "inline-max-load": { type: "string" },
     "skip-closed": { type: "boolean", default: false },
     "batch-max-size": { type: "string", default: "10000" },
     "batch-max-age": { type: "string", default: "5000" },
@@ -89,6 +91,7 @@ const PARAMETERS = {
       : args["pool-size"].split(",").map((p) => (p === "all" ? availableParallelism() : Number(p))),
   idleMs: Number(args["idle-ms"]),
   groupCommitMs: args["group-commit-ms"] === undefined ? "default" : Number(args["group-commit-ms"]),
+  verifyInlineMaxLoad: args["inline-max-load"] === undefined ? "default" : Number(args["inline-max-load"]),
   /** The gateway's batcher: a batch seals at this many readings or this age (the gateway default is 60 s). */
   batchMaxSize: Number(args["batch-max-size"]),
   batchMaxAgeMs: Number(args["batch-max-age"]),
@@ -155,6 +158,9 @@ async function runOnce(
       connectRatePerIpPerSecond: 100_000,
       connectBurstPerIp: 100_000,
       revocationPollMs: 0,
+      ...(typeof PARAMETERS.verifyInlineMaxLoad === "number"
+        ? { verifyInlineMaxLoad: PARAMETERS.verifyInlineMaxLoad }
+        : {}),
       batchMaxAgeMs: PARAMETERS.batchMaxAgeMs,
       batchMaxSize: PARAMETERS.batchMaxSize,
     },
@@ -226,6 +232,12 @@ async function runOnce(
         rssMiB: stats.rssMiB,
         accepted,
         refused: metricValue(stats.metrics, "sealtrail_refused_total"),
+        /** Share of the checks run on the main thread (AdaptiveVerifier) rather than the pool. */
+        inlineShare: (() => {
+          const inline = metricValue(stats.metrics, "sealtrail_verify_inline_readings_total") ?? 0;
+          const pooled = metricValue(stats.metrics, "sealtrail_verify_pool_readings_total") ?? 0;
+          return inline + pooled > 0 ? Math.round((inline / (inline + pooled)) * 100) / 100 : undefined;
+        })(),
         readingsPerVerifyBatch: (() => {
           const readings = metricValue(stats.metrics, "sealtrail_verify_pool_readings_total") ?? 0;
           const batches = metricValue(stats.metrics, "sealtrail_verify_pool_batches_total") ?? 0;
@@ -264,7 +276,7 @@ function line(label: string, r: LoadResult, g: Run["gateway"], cores: number): s
     `  ${label.padEnd(24)} acked ${String(r.ackedPerSecond).padStart(6)}/s  sent ${String(r.sentPerSecond).padStart(6)}/s` +
     `  p50 ${r.latencyMs.p50.toFixed(1).padStart(6)} ms  p99 ${r.latencyMs.p99.toFixed(1).padStart(7)} ms` +
     `  gw cpu ${g.cpuCoresUsed} cores, ${g.cpuMicrosPerReading ?? "-"} µs/reading, main ${g.mainThreadUtilization}` +
-    `, ${g.readingsPerVerifyBatch ?? "-"}/verify batch, ${g.readingsPerCommit ?? "-"}/commit` +
+    `, ${g.readingsPerVerifyBatch ?? "-"}/verify batch, inline ${g.inlineShare ?? "-"}, ${g.readingsPerCommit ?? "-"}/commit` +
     (r.unacknowledged || r.closedByGateway ? `  unacked ${r.unacknowledged} closed ${r.closedByGateway}` : "")
   );
 }

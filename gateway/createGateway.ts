@@ -33,6 +33,7 @@ import { RabbitAuthService } from "./scaleout/RabbitAuthService.ts";
 import { RabbitConsumer } from "./scaleout/RabbitConsumer.ts";
 import type { RegistryOutbox } from "./store/registryOutboxTypes.ts";
 import type { AnchorTarget, Store } from "./store/types.ts";
+import { AdaptiveVerifier } from "./verifyPool/AdaptiveVerifier.ts";
 import { VerifyPool } from "./verifyPool/VerifyPool.ts";
 
 export type AnchoringOptions = Partial<
@@ -308,8 +309,18 @@ export class Gateway {
     });
     await pool.start();
     this.pool = pool;
-    this.metrics.verifyPoolStats = () => pool.stats();
-    return pool;
+    // noble's ~1 ms checks would stall the event loop: only the native verifier runs inline.
+    if (config.verifier !== "native" || config.verifyInlineMaxLoad === 0) {
+      this.metrics.verifyPoolStats = () => pool.stats();
+      return pool;
+    }
+    const adaptive = new AdaptiveVerifier(pool, {
+      verifier: syncVerifier,
+      limits: readingLimits(config.maxMessageBytes),
+      maxLoad: config.verifyInlineMaxLoad,
+    });
+    this.metrics.verifyPoolStats = () => adaptive.stats();
+    return adaptive;
   }
 
   /**

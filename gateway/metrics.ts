@@ -23,6 +23,8 @@ export type VerifyPoolStats = {
   /** Readings sent to the workers, and in how many messages (their ratio is the batching achieved). */
   readings: number;
   batches: number;
+  /** Readings checked on the main thread instead (AdaptiveVerifier), when it decides. */
+  inline?: number;
 };
 
 /** Prometheus metrics of one gateway (its own registry, so several gateways can live in one process). */
@@ -105,6 +107,15 @@ export class GatewayMetrics {
     collect: () => {
       this.verifyPoolReadings.reset();
       this.verifyPoolReadings.inc(this.verifyPoolStats?.().readings ?? 0);
+    },
+  });
+  readonly verifyInlineReadings: Counter = new Counter({
+    name: "sealtrail_verify_inline_readings_total",
+    help: "Readings checked on the main thread because its event loop had room (gateway.verifyInlineMaxLoad)",
+    registers: [this.registry],
+    collect: () => {
+      this.verifyInlineReadings.reset();
+      this.verifyInlineReadings.inc(this.verifyPoolStats?.().inline ?? 0);
     },
   });
   readonly verifyPoolBatches: Counter = new Counter({

@@ -16,6 +16,7 @@ export const STORE_FILE = "sealtrail.db";
 export async function openServiceStore(
   common: CommonSection,
   settings: StoreSection,
+  groupCommitMs?: number,
 ): Promise<{
   store: Store & EventStore & RegistryOutbox;
   dataDir: string;
@@ -27,6 +28,7 @@ export async function openServiceStore(
     kind: settings.kind,
     mongoUrl: settings.mongoUrl,
     sqlitePath: join(dataDir, STORE_FILE),
+    ...(groupCommitMs === undefined ? {} : { groupCommitMs }),
   });
   return {
     store,

@@ -30,7 +30,11 @@ export async function startGatewayService(config: SealtrailConfig, logger: Logge
     throw new CliError(CliErrorCode.ServiceConfig, "no anchorer key: set SEALTRAIL_ANCHORER_KEY");
   const stops: (() => Promise<void>)[] = [];
   try {
-    const { store, dataDir, check: storeCheck } = await openServiceStore(config.common, config.store);
+    const {
+      store,
+      dataDir,
+      check: storeCheck,
+    } = await openServiceStore(config.common, config.store, config.gateway.groupCommitMs);
     stops.push(() => store.close());
     const registry = registryChainFromConfig(config.registry);
     // No registry is no reason to refuse: readings are stored and anchored as usual, and key changes wait

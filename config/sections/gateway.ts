@@ -148,6 +148,11 @@ export const gatewaySection = z
       "Most readings sent to a verify worker in one message; bigger batches cost less CPU but wait longer",
       { env: "SEALTRAIL_VERIFY_BATCH_MAX" },
     ),
+    verifyInlineMaxLoad: setting(
+      z.coerce.number().min(0).max(1).default(0.6),
+      "Native verifier: readings are checked on the main thread while its event loop is busy less than this share of the time (inline checks included), on the verify pool beyond; 0 = always the pool",
+      { env: "SEALTRAIL_VERIFY_INLINE_MAX_LOAD" },
+    ),
     revocationPollMs: setting(
       z.coerce.number().int().min(0).default(2_000),
       "How often to re-read device records so a revocation made by another process closes the live session; 0 = only revocations made through this gateway's registry",
@@ -224,8 +229,8 @@ export const gatewaySection = z
       { env: "SEALTRAIL_RABBITMQ_AUTH_HOST" },
     ),
     groupCommitMs: setting(
-      z.coerce.number().int().min(0).max(100).default(2),
-      "Longest a reading waits for its group commit, ms",
+      z.coerce.number().int().min(0).max(100).default(10),
+      "How long a group of readings gathers before its commit (one fsync for all), ms from its first reading; longer: fewer fsyncs, higher latency",
       { env: "SEALTRAIL_GROUP_COMMIT_MS" },
     ),
     batchMaxSize: setting(

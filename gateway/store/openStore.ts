@@ -4,7 +4,13 @@ import { SqliteStore } from "./sqlite/SqliteStore.ts";
 import type { Store } from "./types.ts";
 
 /** The `store` section of the configuration (config/sections/store.ts), and where a SQLite file goes. */
-export type StoreSettings = { kind: "sqlite" | "mongodb"; mongoUrl: string; sqlitePath: string };
+export type StoreSettings = {
+  kind: "sqlite" | "mongodb";
+  mongoUrl: string;
+  sqlitePath: string;
+  /** The gateway's group-commit window (gateway.groupCommitMs); the stores' default when absent. */
+  groupCommitMs?: number;
+};
 
 /**
  * Opens the configured store. MongoDB's module (mongoose and the driver) is loaded only when it is the one
@@ -12,7 +18,8 @@ export type StoreSettings = { kind: "sqlite" | "mongodb"; mongoUrl: string; sqli
  * @example const store = await openStore({ kind: config.store.kind, mongoUrl: config.store.mongoUrl, sqlitePath: join(config.common.dataDir, "sealtrail.db") })
  */
 export async function openStore(settings: StoreSettings): Promise<Store & EventStore & RegistryOutbox> {
-  if (settings.kind === "sqlite") return SqliteStore.open(settings.sqlitePath);
+  const options = settings.groupCommitMs === undefined ? {} : { groupCommitMs: settings.groupCommitMs };
+  if (settings.kind === "sqlite") return SqliteStore.open(settings.sqlitePath, options);
   const { MongoStore } = await import("./mongo/MongoStore.ts");
-  return MongoStore.open(settings.mongoUrl);
+  return MongoStore.open(settings.mongoUrl, options);
 }

@@ -1,17 +1,12 @@
 // A verify pool worker: checks batches of readings (decoding, kid, signature) with the configured
 // protocol verifier. A worker_threads entry point; Node strips the types itself (Node >= 22.18).
 import { parentPort, workerData } from "node:worker_threads";
-import {
-  type Address,
-  bytesEqual,
-  createNobleTableVerifier,
-  prepareHashes,
-  type SignatureVerifier,
-} from "#protocol";
-import { nativeVerifier, selectNativeBackend, uncompressPublicKey } from "#protocol/native";
+import { type Address, createNobleTableVerifier, prepareHashes, type SignatureVerifier } from "#protocol";
+import { nativeVerifier, selectNativeBackend } from "#protocol/native";
 import { Refusal } from "../errors.ts";
 import { checkReading } from "../ingest/checkReading.ts";
 import { readingLimits } from "../ingest/ingestReading.ts";
+import { ExpandedKeys } from "./expandedKeys.ts";
 import type { VerifyReply, VerifyRequest, VerifyWorkerData, WireResult } from "./wire.ts";
 
 const data = workerData as VerifyWorkerData;
@@ -31,25 +26,7 @@ if (!noble) {
 const verifier: SignatureVerifier = noble ? createNobleTableVerifier({ maxKeys: 1000 }) : nativeVerifier;
 const limits = readingLimits(data.maxMessageBytes);
 
-// The registry keeps 33-byte compressed keys; a verify with the 65-byte form skips decompressing the
-// key (a modular square root) on every message, ~8% of a native verify. Decompressed once per device, by
-// libsecp256k1 (~8 µs; noble's square root took ~0.17 ms a key: 0.17 s per worker when 1,000 devices
-// reconnect).
-const MAX_EXPANDED_KEYS = 100_000;
-const expanded = new Map<string, { compressed: Uint8Array; key: Uint8Array }>();
-function expandedKey(device: string, compressed: Uint8Array): Uint8Array {
-  const cached = expanded.get(device);
-  if (cached && bytesEqual(cached.compressed, compressed)) return cached.key;
-  let key: Uint8Array;
-  try {
-    key = uncompressPublicKey(compressed);
-  } catch {
-    return compressed; // not a point: the verifier refuses it as it is
-  }
-  if (expanded.size >= MAX_EXPANDED_KEYS) expanded.clear();
-  expanded.set(device, { compressed: compressed.slice(), key });
-  return key;
-}
+const expanded = new ExpandedKeys();
 
 await prepareHashes(); // requests wait in the port's queue meanwhile
 
@@ -66,7 +43,7 @@ parentPort!.on("message", (request: VerifyRequest) => {
       results[i] = { failure: loadFailure };
       continue;
     }
-    const key = noble ? compressed : expandedKey(device, compressed);
+    const key = noble ? compressed : expanded.get(device, compressed);
     try {
       results[i] = checkReading(raw, device as Address, key, verifier, limits);
     } catch (error) {

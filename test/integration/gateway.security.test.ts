@@ -523,7 +523,7 @@ describe("revocation", () => {
 });
 
 describe("metrics", () => {
-  it("serves accepted, refused by reason, PUBACK latency, queue depths, connected devices and verify pool figures", async () => {
+  it("serves accepted, refused by reason, PUBACK latency, queue depths, connected devices, verify pool and inline check figures", async () => {
     const server = createServer(metricsHandler(t.gateway.metrics));
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
@@ -546,6 +546,8 @@ describe("metrics", () => {
       ]) {
         expect(text).toContain(name);
       }
+      // An idle test gateway's event loop has room: its readings were checked on the main thread.
+      expect(Number(/^sealtrail_verify_inline_readings_total (\d+)/m.exec(text)?.[1])).toBeGreaterThan(0);
       // CI installs libsecp256k1-dev and builds its addon: the gateway must be running on it.
       if (process.env.CI === "true") expect(text).toContain('libsecp256k1="system ');
     } finally {

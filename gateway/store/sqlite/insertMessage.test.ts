@@ -53,6 +53,22 @@ describe.each([
     await store.close();
   });
 
+  it("gathers a group for groupCommitMs from its first message, also right after a commit: one fsync for all", async () => {
+    const { store } = openStore({ ...options, groupCommitMs: 300 });
+    await store.insertMessage(record(1));
+    const started = Date.now();
+    const pending: Promise<unknown>[] = [];
+    for (let seq = 2; seq <= 5; seq++) {
+      pending.push(store.insertMessage(record(seq)));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await Promise.all(pending);
+    // Committed as soon as the previous commit ended, they would have been up to four commits.
+    expect(store.groupCommitStats()).toEqual({ commits: 2, messages: 5 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(295);
+    await store.close();
+  });
+
   it("resolves only once the message is committed: another connection reads it at once", async () => {
     const { store, path } = openStore(options);
     const r = record(1);
