@@ -56,6 +56,8 @@ const { values: args } = parseArgs({
     "group-commit-ms": { type: "string" },
     /** gateway.verifyInlineMaxLoad (the gateway's default when absent; 0: every reading to the pool). */
     "inline-max-load": { type: "string" },
+    /** gateway.verifyGatherMs (the gateway's default when absent). */
+    "gather-ms": { type: "string" },
     "skip-closed": { type: "boolean", default: false },
     "batch-max-size": { type: "string", default: "10000" },
     "batch-max-age": { type: "string", default: "5000" },
@@ -92,6 +94,7 @@ const PARAMETERS = {
   idleMs: Number(args["idle-ms"]),
   groupCommitMs: args["group-commit-ms"] === undefined ? "default" : Number(args["group-commit-ms"]),
   verifyInlineMaxLoad: args["inline-max-load"] === undefined ? "default" : Number(args["inline-max-load"]),
+  verifyGatherMs: args["gather-ms"] === undefined ? "default" : Number(args["gather-ms"]),
   /** The gateway's batcher: a batch seals at this many readings or this age (the gateway default is 60 s). */
   batchMaxSize: Number(args["batch-max-size"]),
   batchMaxAgeMs: Number(args["batch-max-age"]),
@@ -158,6 +161,7 @@ async function runOnce(
       connectRatePerIpPerSecond: 100_000,
       connectBurstPerIp: 100_000,
       revocationPollMs: 0,
+      ...(typeof PARAMETERS.verifyGatherMs === "number" ? { verifyGatherMs: PARAMETERS.verifyGatherMs } : {}),
       ...(typeof PARAMETERS.verifyInlineMaxLoad === "number"
         ? { verifyInlineMaxLoad: PARAMETERS.verifyInlineMaxLoad }
         : {}),

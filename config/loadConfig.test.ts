@@ -77,6 +77,7 @@ describe("loading the configuration", () => {
       SEALTRAIL_GROUP_COMMIT_MS: "7",
       SEALTRAIL_VERIFY_POOL_SIZE: "77",
       SEALTRAIL_VERIFY_INLINE_MAX_LOAD: "0.7",
+      SEALTRAIL_VERIFY_GATHER_MS: "7",
       SEALTRAIL_EXTERNAL_CONNECTIONS: "77",
       SEALTRAIL_HTTP_RATE_WINDOW_MS: "7777",
       SEALTRAIL_DEPLOY_RPC_URL: "https://rpc.example/v2/KEY",

@@ -305,6 +305,7 @@ export class Gateway {
       secp256k1: config.secp256k1,
       maxMessageBytes: config.maxMessageBytes,
       batchMax: config.verifyBatchMax,
+      gatherMs: config.verifyGatherMs,
       logger: this.logger,
     });
     await pool.start();

@@ -148,6 +148,11 @@ export const gatewaySection = z
       "Most readings sent to a verify worker in one message; bigger batches cost less CPU but wait longer",
       { env: "SEALTRAIL_VERIFY_BATCH_MAX" },
     ),
+    verifyGatherMs: setting(
+      z.coerce.number().int().min(0).max(50).default(2),
+      "How long readings gather before they go to an idle verify worker, ms: each message wakes a thread, so fewer, fuller messages cost less CPU; 0 = at once",
+      { env: "SEALTRAIL_VERIFY_GATHER_MS" },
+    ),
     verifyInlineMaxLoad: setting(
       z.coerce.number().min(0).max(1).default(0.6),
       "Native verifier: readings are checked on the main thread while its event loop is busy less than this share of the time (inline checks included), on the verify pool beyond; 0 = always the pool",

@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker } from "node:worker_threads";
 import { bytesToHex, SealtrailError } from "#protocol";
 import type { InsertOutcome, MessageRecord } from "../types.ts";
 import type { WriteGroup, WriteResult, WriterReply } from "./messageWriterWire.ts";
@@ -19,12 +19,17 @@ type InFlight = { resolve: (o: InsertOutcome[]) => void; reject: (e: unknown) =>
 export class MessageWriter {
   private readonly path: string;
   private worker: Worker | undefined;
+  /** The writer's checkpoint thread (checkpointWorker.ts), started and ended with it. */
+  private checkpointer: Worker | undefined;
   private readonly inFlight = new Map<number, InFlight>();
   private nextId = 1;
   private readonly settingsWaiting: ((s: ConnectionSettings) => void)[] = [];
 
-  constructor(path: string) {
+  private readonly checkpointEveryRows: number;
+
+  constructor(path: string, checkpointEveryRows: number) {
     this.path = path;
+    this.checkpointEveryRows = checkpointEveryRows;
   }
 
   write(messages: readonly MessageRecord[]): Promise<InsertOutcome[]> {
@@ -78,28 +83,38 @@ export class MessageWriter {
     });
   }
 
-  /** Closes the writer's connection and ends the thread (after the groups already sent). */
+  /**
+   * Closes the writer's connection and ends the thread (after the groups already sent), then the
+   * checkpoint thread's.
+   */
   async close(): Promise<void> {
     const worker = this.worker;
-    if (!worker) return;
+    const checkpointer = this.checkpointer;
     this.worker = undefined;
-    await new Promise<void>((resolve) => {
-      worker.once("exit", () => resolve());
-      worker.on("message", (m: { closed?: boolean }) => {
-        if (m.closed) void worker.terminate();
-      });
-      worker.postMessage({ close: true });
-    });
+    this.checkpointer = undefined;
+    if (worker) await closeThread(worker);
+    if (checkpointer) await closeThread(checkpointer);
   }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
+    // The writer asks its checkpoints of the checkpoint thread directly, on a channel of their own.
+    const { port1, port2 } = new MessageChannel();
+    const checkpointer = new Worker(new URL("./checkpointWorker.ts", import.meta.url), {
+      workerData: { path: this.path, port: port2 },
+      transferList: [port2],
+      name: "sealtrail-sqlite-checkpointer",
+    });
     const worker = new Worker(new URL("./messageWriterWorker.ts", import.meta.url), {
-      workerData: { path: this.path },
+      workerData: { path: this.path, checkpoints: port1, checkpointEveryRows: this.checkpointEveryRows },
+      transferList: [port1],
       name: "sealtrail-sqlite-writer",
     });
-    // Never keeps a process alive; what is not committed was never acknowledged.
+    // Never keep a process alive; what is not committed was never acknowledged.
     worker.unref();
+    checkpointer.unref();
+    // A checkpointer that dies is replaced with the writer (the WAL meanwhile only grows).
+    checkpointer.on("error", () => undefined);
     worker.on("message", (result: WriteResult | WriterReply) => {
       if ("closed" in result) return;
       if ("settings" in result) {
@@ -142,9 +157,25 @@ export class MessageWriter {
     worker.on("exit", (code) => {
       if (this.inFlight.size > 0)
         fail(new SealtrailError("STORE_WRITE_FAILED", `writer thread exited (${code})`));
-      if (this.worker === worker) this.worker = undefined;
+      if (this.worker === worker) {
+        this.worker = undefined;
+        if (this.checkpointer === checkpointer) this.checkpointer = undefined;
+        void checkpointer.terminate();
+      }
     });
     this.worker = worker;
+    this.checkpointer = checkpointer;
     return worker;
   }
+}
+
+/** Asks a store thread to close its connection, and waits for it to end. */
+function closeThread(worker: Worker): Promise<void> {
+  return new Promise<void>((resolve) => {
+    worker.once("exit", () => resolve());
+    worker.on("message", (m: { closed?: boolean }) => {
+      if (m.closed) void worker.terminate();
+    });
+    worker.postMessage({ close: true });
+  });
 }

@@ -84,6 +84,8 @@ export type SqliteStoreOptions = {
    * group commit does not block the event loop. False commits on the calling thread.
    */
   writerThread?: boolean;
+  /** The writer thread asks a WAL checkpoint of its checkpoint thread every this many rows (default 4,000). */
+  checkpointEveryRows?: number;
 };
 
 /** Group commits done so far and the messages they held (their ratio is the group size achieved). */
@@ -175,7 +177,10 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
     this.groupCommitMs = options.groupCommitMs ?? DEFAULT_GROUP_COMMIT_MS;
     this.groupCommitMaxSize = options.groupCommitMaxSize ?? 2048;
     const fileBacked = path !== "" && path !== ":memory:" && !path.startsWith("file::memory:");
-    this.writer = (options.writerThread ?? true) && fileBacked ? new MessageWriter(path) : undefined;
+    this.writer =
+      (options.writerThread ?? true) && fileBacked
+        ? new MessageWriter(path, options.checkpointEveryRows ?? 4000)
+        : undefined;
     // The writer thread checkpoints the WAL (after replying to a group); one here would stall the event loop.
     if (this.writer) this.db.pragma("wal_autocheckpoint = 0");
     this.messages = prepareMessageInsert(db);

@@ -125,7 +125,7 @@ describe.each([
 });
 
 describe("SqliteStore WAL checkpoints", () => {
-  it("the writer thread copies the WAL into the database file as readings arrive, not only at close", async () => {
+  it("a checkpoint thread copies the WAL into the database file as readings arrive, not only at close", async () => {
     const { store, path } = openStore({ writerThread: true });
     // The store never re-checks signatures: raw bytes and distinct ids are enough to fill pages.
     const raw = new Uint8Array(200).fill(7);
@@ -143,6 +143,10 @@ describe("SqliteStore WAL checkpoints", () => {
     let after: number;
     try {
       await Promise.all(records.map((r) => store.insertMessage(r)));
+      // The checkpoint runs beside the commits, on its own thread: it may still be copying.
+      const deadline = Date.now() + 10_000;
+      while (databaseBytes() < 2_000_000 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       after = databaseBytes();
     } finally {
       await store.close();

@@ -2,21 +2,30 @@
 // commits each group of messages in one transaction, so the fsync of every group commit
 // (synchronous=FULL) waits here instead of blocking the gateway's event loop. The connection is opened and
 // the insert prepared by the same code as the store's own (openConnection, prepareMessageInsert).
-import { parentPort, workerData } from "node:worker_threads";
+import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import type { WriteGroup, WriteResult, WriterControl, WriterReply } from "./messageWriterWire.ts";
 import { openConnection, readConnectionSettings } from "./openConnection.ts";
 import { InsertStatus, prepareMessageInsert } from "./prepareMessageInsert.ts";
 
-const db = openConnection((workerData as { path: string }).path);
-// Checkpoints are ours, after a group's result is on its way (SqliteStore turns them off on its own
-// connection too): an automatic one runs inside the COMMIT, so the readings of that group would wait for
-// the copy of the WAL into the database file. And rarer: a reading dirties ~2 pages (the random message id
+const { path, checkpoints, checkpointEveryRows } = workerData as {
+  path: string;
+  checkpoints: MessagePort;
+  checkpointEveryRows: number;
+};
+const db = openConnection(path);
+// Checkpoints are asked of the checkpoint thread (checkpointWorker.ts) every checkpointEveryRows rows
+// (SqliteStore turns automatic ones off on its own connection too): an automatic one runs inside the
+// COMMIT, so the readings of that group would wait for the copy of the WAL into the database file, and one
+// run here after the reply delayed the next group. And rarer (4,000 rows by default): a reading dirties ~2 pages (the random message id
 // and the (device, seq) key land on other index pages each time), so with a checkpoint every 1,000 pages
 // (SQLite's default) the same hot pages were copied again and again; every ~8,000 pages measured ~20 %
 // less CPU per reading (scratch run: 40.7 -> 31.8 µs per row, 600,000 rows in groups of 100).
 db.pragma("wal_autocheckpoint = 0");
-const CHECKPOINT_EVERY_ROWS = 4000;
 let rowsSinceCheckpoint = 0;
+let checkpointing = false;
+checkpoints.on("message", () => {
+  checkpointing = false;
+});
 const messages = prepareMessageInsert(db);
 
 const commit = db.transaction((g: WriteGroup, status: Uint8Array, existing: (Uint8Array | null)[]) => {
@@ -46,6 +55,7 @@ const reply = (m: WriterReply | WriteResult) => parentPort!.postMessage(m);
 
 parentPort!.on("message", (g: WriteGroup | WriterControl) => {
   if ("close" in g) {
+    checkpoints.close();
     db.close();
     reply({ closed: true });
     return;
@@ -68,12 +78,10 @@ parentPort!.on("message", (g: WriteGroup | WriterControl) => {
   }
   reply(result);
   rowsSinceCheckpoint += g.count;
-  if (rowsSinceCheckpoint >= CHECKPOINT_EVERY_ROWS) {
+  // One checkpoint at a time; while one runs, rows keep counting and the next is asked when it ends.
+  if (rowsSinceCheckpoint >= checkpointEveryRows && !checkpointing) {
     rowsSinceCheckpoint = 0;
-    try {
-      db.pragma("wal_checkpoint(PASSIVE)");
-    } catch {
-      // Busy or failed: the next one copies these pages too (and db.close() checkpoints in the end).
-    }
+    checkpointing = true;
+    checkpoints.postMessage({ checkpoint: true });
   }
 });
