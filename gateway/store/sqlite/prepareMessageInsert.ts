@@ -11,7 +11,7 @@ export type InsertStatus = (typeof InsertStatus)[keyof typeof InsertStatus];
 export type MessageInsert = {
   /** Inserts one message row (call inside a transaction); never throws for a conflict. */
   insert(
-    id: Buffer,
+    id: Uint8Array,
     device: string,
     seq: number,
     raw: Uint8Array,
@@ -57,8 +57,9 @@ export function prepareMessageInsert(db: Database.Database): MessageInsert {
   return {
     insert(id, device, seq, raw, deviceTs, receivedAt, payload) {
       const compact = compactReadingRaw(raw, device as Address);
+      const idBytes = Buffer.from(id.buffer, id.byteOffset, id.length);
       const info = insert.run({
-        id,
+        id: idBytes,
         signer: signerKey(device),
         seq,
         deviceTs,
@@ -69,7 +70,7 @@ export function prepareMessageInsert(db: Database.Database): MessageInsert {
         keptPayload: compact ? null : payload,
       });
       if (info.changes === 1) return InsertStatus.Inserted;
-      return exists.get(id) ? InsertStatus.Duplicate : InsertStatus.Equivocation;
+      return exists.get(idBytes) ? InsertStatus.Duplicate : InsertStatus.Equivocation;
     },
     existingId(device, seq) {
       return idBySeq.get(device, seq) as Buffer | undefined;
