@@ -35,6 +35,7 @@ import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { backupStore, SqliteStore } from "#gateway";
 import { bytesToHex, signConnectToken } from "#protocol";
+import { prepareMessageInsert } from "../gateway/store/sqlite/prepareMessageInsert.ts";
 import { benchIdentities, preSignChains } from "./lib/benchDevices.ts";
 import { type Percentiles, percentiles, runLoad } from "./lib/rawLoad.ts";
 import { machineInfo, packageVersions, writeReport } from "./lib/report.ts";
@@ -77,9 +78,8 @@ function prefill(dbPath: string, count: number): void {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = OFF"); // setup, not measured
   db.pragma("cache_size = -1048576");
-  const insert = db.prepare(
-    "INSERT INTO messages (id, device, seq, raw, device_ts, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
-  );
+  // The store's own insert path: the row as the gateway writes it (schema 8 derives columns from the JSON).
+  const insert = { run: prepareMessageInsert(db).insert };
   const seal = db.prepare(
     "INSERT INTO batches (root, first_n, last_n, size, sealed_at) VALUES (?, ?, ?, ?, ?)",
   );
@@ -93,7 +93,7 @@ function prefill(dbPath: string, count: number): void {
         const temp = Math.round((5 + Math.sin(i / 90)) * 100) / 100;
         insert.run(
           randomBytes(32),
-          devices[i % P.fillerDevices],
+          devices[i % P.fillerDevices]!,
           Math.floor(i / P.fillerDevices) + 1,
           randomBytes(150),
           ts,

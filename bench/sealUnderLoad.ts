@@ -20,6 +20,7 @@ import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { SqliteStore } from "#gateway";
 import { bytesToHex, signConnectToken } from "#protocol";
+import { prepareMessageInsert } from "../gateway/store/sqlite/prepareMessageInsert.ts";
 import { benchIdentities, preSignChains } from "./lib/benchDevices.ts";
 import { type LoadResult, runLoad } from "./lib/rawLoad.ts";
 import { machineInfo, metricValue, packageVersions, writeReport } from "./lib/report.ts";
@@ -53,9 +54,8 @@ function prefill(dbPath: string, count: number, receivedAt: number): void {
   SqliteStore.open(dbPath).close();
   const db = new Database(dbPath);
   db.pragma("journal_mode = WAL");
-  const insert = db.prepare(
-    "INSERT INTO messages (id, device, seq, raw, device_ts, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
-  );
+  // The store's own insert path: the row as the gateway writes it (schema 8 derives columns from the JSON).
+  const insert = { run: prepareMessageInsert(db).insert };
   const device = `0x${"ee".repeat(20)}`;
   const raw = Buffer.alloc(16);
   db.transaction(() => {

@@ -38,6 +38,7 @@ import {
   signingDigest,
 } from "#protocol";
 // The schema version keys the cache: a store file of another schema is rebuilt, not migrated.
+import { prepareMessageInsert } from "../../gateway/store/sqlite/prepareMessageInsert.ts";
 import { SCHEMA_VERSION } from "../../gateway/store/sqlite/schema.ts";
 
 export const MINUTE_MS = 60_000;
@@ -179,9 +180,8 @@ function fill(
   const db = new Database(path);
   db.pragma("synchronous = OFF");
   db.pragma("cache_size = -1048576");
-  const insert = db.prepare(
-    "INSERT INTO messages (id, device, seq, raw, device_ts, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
-  );
+  // The store's own insert path: the row as the gateway writes it (schema 8 derives columns from the JSON).
+  const insert = { run: prepareMessageInsert(db).insert };
   const random = randomPool();
   const devices = Array.from({ length: p.fillerDevices }, (_, i) => {
     const address = `0x${bytesToHex(keccak256(new TextEncoder().encode(`EXAMPLE filler ${i}`))).slice(26)}`;

@@ -208,9 +208,13 @@ function publisher(url: string, device: DeviceIdentity) {
 function idsIn(path: string, kind: "reading" | "event"): Hex[] {
   const db = new Database(path, { readonly: true });
   try {
-    return (db.prepare("SELECT id FROM messages WHERE kind = ?").pluck().all(kind) as Buffer[]).map(
-      (b) => `0x${b.toString("hex")}` as Hex,
-    );
+    // Schema 8 stores kind as an integer: 0 reading, 1 event.
+    return (
+      db
+        .prepare("SELECT id FROM messages WHERE kind = ?")
+        .pluck()
+        .all(kind === "reading" ? 0 : 1) as Buffer[]
+    ).map((b) => `0x${b.toString("hex")}` as Hex);
   } finally {
     db.close();
   }

@@ -132,7 +132,7 @@ function storedIds(): { ids: Set<string>; rows: number; distinctSeqs: number } {
       (b) => `0x${b.toString("hex")}`,
     );
     const distinctSeqs = db
-      .prepare("SELECT count(*) FROM (SELECT DISTINCT device, seq FROM messages)")
+      .prepare("SELECT count(*) FROM (SELECT DISTINCT signer, seq FROM messages)")
       .pluck()
       .get() as number;
     return { ids: new Set(ids), rows: ids.length, distinctSeqs };

@@ -68,6 +68,8 @@ import {
   type MessageRow,
   messageFromRow,
 } from "./rows.ts";
+import { MessageKind } from "./schema.ts";
+import { SIGNER_KEY_SQL } from "./signerKey.ts";
 import { getTemperatureProfile, putTemperatureProfile } from "./temperatureProfiles.ts";
 
 export type SqliteStoreOptions = {
@@ -185,7 +187,7 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
     if (this.writer) this.db.pragma("wal_autocheckpoint = 0");
     this.messages = prepareMessageInsert(db);
     this.stmt = {
-      getMessage: db.prepare(`${MESSAGE_WITH_BATCH} WHERE m.id = ? AND m.kind = 'reading'`),
+      getMessage: db.prepare(`${MESSAGE_WITH_BATCH} WHERE m.id = ? AND m.kind = ${MessageKind.Reading}`),
       getDevice: db.prepare(`${DEVICE_WITH_GIAI} WHERE d.address = ?`),
     };
   }
@@ -416,7 +418,7 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
   ): Promise<StoredMessage[]> {
     const rows = this.db
       .prepare(
-        `${MESSAGE_WITH_BATCH} WHERE m.device = ? AND m.kind = 'reading' AND m.device_ts >= ? AND m.device_ts <= ? ORDER BY m.seq LIMIT ?`,
+        `${MESSAGE_WITH_BATCH} WHERE m.signer = ${SIGNER_KEY_SQL("?")} AND m.kind = ${MessageKind.Reading} AND m.device_ts >= ? AND m.device_ts <= ? ORDER BY m.seq LIMIT ?`,
       )
       .all(
         device,

@@ -3,6 +3,8 @@ import { ANCHOR_STATUSES, normalizeAddress } from "#protocol";
 import { messageOrderOf } from "../messageOrderOf.ts";
 import type { AnchorTarget, ListedMessage, MessageOrder, MessageQuery } from "../types.ts";
 import { MESSAGE_WITH_BATCH, type MessageRow, messageFromRow } from "./rows.ts";
+import { MessageKind } from "./schema.ts";
+import { SIGNER_KEY_SQL } from "./signerKey.ts";
 
 /** Arrival-number bounds of a listing, from its batch and anchor-status filters; `empty` when none can match. */
 export type ArrivalBounds = { lo?: number; hi?: number; empty?: true };
@@ -18,7 +20,7 @@ const BATCH_TIER = `coalesce((SELECT max(CASE a.status ${ANCHOR_STATUSES.map((s,
 
 /**
  * The SQL of one page. Each order walks one index from the cursor and stops after `limit` rows, so a page
- * costs the rows it skips over, never a sort of the whole match: `seq` walks the (device, seq) unique index,
+ * costs the rows it skips over, never a sort of the whole match: `seq` walks the (signer, seq) unique index,
  * `received` the received_at index (whose entries end with the arrival number, so ties are ordered too),
  * `arrival` the primary key, narrowed to the arrival range of the batch and anchor-status filters. The
  * other filters are checked on each row walked; a `+` in front of a column keeps SQLite from choosing
@@ -31,7 +33,7 @@ export function messageListingSql(
   const order = messageOrderOf(query);
   // Events share the messages table (schema 3) but are not readings: no index needed, every row walked is
   // checked, and events are listed through their own table.
-  const where: string[] = ["m.kind = 'reading'"];
+  const where: string[] = [`m.kind = ${MessageKind.Reading}`];
   const params: Record<string, unknown> = { limit: query.limit };
   const col = (name: string, indexed: boolean) => (indexed ? `m.${name}` : `+m.${name}`);
   const add = (clause: string, values: Record<string, unknown>) => {
@@ -40,7 +42,7 @@ export function messageListingSql(
   };
 
   if (query.device !== undefined)
-    add(`${col("device", order === "seq")} = @device`, { device: query.device });
+    add(`${col("signer", order === "seq")} = ${SIGNER_KEY_SQL("@device")}`, { device: query.device });
   if (query.deviceTsFrom !== undefined)
     add(`${col("device_ts", false)} >= @deviceTsFrom`, { deviceTsFrom: query.deviceTsFrom });
   if (query.deviceTsTo !== undefined)

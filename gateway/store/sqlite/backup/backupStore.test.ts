@@ -14,7 +14,9 @@ const seqsOf = (path: string): number[] => {
   const db = new Database(path, { readonly: true });
   try {
     return db
-      .prepare("SELECT seq FROM messages WHERE device = ? ORDER BY seq")
+      .prepare(
+        "SELECT seq FROM messages WHERE signer = (SELECT k FROM signers WHERE address = ?) ORDER BY seq",
+      )
       .pluck()
       .all(DEVICE) as number[];
   } finally {

@@ -73,7 +73,8 @@ export function checkStoreFile(path: string): StoreFileSummary {
     const counts = (
       hasKind
         ? db.prepare(
-            "SELECT count(*) FILTER (WHERE kind = 'reading') AS readings, count(*) FILTER (WHERE kind = 'event') AS events, max(received_at) AS last FROM messages",
+            // Schema 8 made kind an integer (0 reading, 1 event): both spellings are counted.
+            "SELECT count(*) FILTER (WHERE kind IN ('reading', 0)) AS readings, count(*) FILTER (WHERE kind IN ('event', 1)) AS events, max(received_at) AS last FROM messages",
           )
         : db.prepare("SELECT count(*) AS readings, 0 AS events, max(received_at) AS last FROM messages")
     ).get() as { readings: number; events: number; last: number | null };

@@ -146,8 +146,8 @@ describe("events in the SQLite store (schema 3)", () => {
     const db = new Database(path, { readonly: true });
     expect(db.prepare("SELECT count(*) FROM events").pluck().get()).toBe(2);
     expect(db.prepare("SELECT kind, seq FROM messages").all()).toEqual([
-      { kind: "event", seq: null },
-      { kind: "event", seq: null },
+      { kind: 1, seq: null },
+      { kind: 1, seq: null },
     ]);
     const plan = db
       .prepare(
@@ -180,8 +180,8 @@ describe("events in the SQLite store (schema 3)", () => {
     const db = new Database(path, { readonly: true });
     expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.prepare("SELECT n, kind FROM messages ORDER BY n").all()).toEqual([
-      { n: 7, kind: "reading" },
-      { n: 8, kind: "event" },
+      { n: 7, kind: 0 },
+      { n: 8, kind: 1 },
     ]);
     db.close();
   });

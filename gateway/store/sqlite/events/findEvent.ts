@@ -25,9 +25,9 @@ export type EventRow = {
   batch_id: number | null;
 };
 
-const SELECT = `SELECT e.*, m.id, m.raw, m.device,
+const SELECT = `SELECT e.*, m.id, m.raw, s.address AS device,
   (SELECT b.id FROM batches b WHERE b.last_n >= m.n AND b.first_n <= m.n ORDER BY b.last_n LIMIT 1) AS batch_id
-  FROM events e JOIN messages m ON m.n = e.n`;
+  FROM events e JOIN messages m ON m.n = e.n JOIN signers s ON s.k = m.signer`;
 
 /**
  * One stored event by its message id, its eventID or its CBV event hash ID. An eventID given by the

@@ -1,6 +1,8 @@
 import type Database from "better-sqlite3";
 import { bytesToHex, hexToBytes } from "#protocol";
 import type { EventRecord, InsertEventOutcome } from "../../eventTypes.ts";
+import { MessageKind } from "../schema.ts";
+import { prepareSignerKey } from "../signerKey.ts";
 
 /** Thrown inside the transaction to roll an all-or-nothing group back; never leaves this module. */
 class RollBack extends Error {
@@ -14,7 +16,7 @@ class RollBack extends Error {
 
 /**
  * Stores events with their messages in ONE immediate transaction (one fsync: synchronous=FULL), so a
- * capture job is durable as a whole. Each event becomes a row of `messages` (kind 'event', no seq: see
+ * capture job is durable as a whole. Each event becomes a row of `messages` (kind 1, event, no seq: see
  * schema.ts) and of `events`, plus one `event_epcs` row per identifier. A duplicate is checked before
  * anything of that event is written: the same message id, or the same event hash ID under another message
  * (the same event signed again). With `allOrNothing` one duplicate rolls the whole group back.
@@ -28,10 +30,12 @@ export function insertEvents(
   const byHash = db
     .prepare("SELECT m.id FROM events e JOIN messages m ON m.n = e.n WHERE e.event_hash = ?")
     .pluck();
+  // An event's raw bytes are kept whole (raw_tail 0): its JSON lives in `events`.
   const insertMessage = db.prepare(
-    `INSERT INTO messages (id, kind, device, seq, raw, device_ts, received_at, payload)
-     VALUES (?, 'event', ?, NULL, ?, ?, ?, '')`,
+    `INSERT INTO messages (id, kind, signer, seq, raw, raw_tail, device_ts, received_at)
+     VALUES (?, ${MessageKind.Event}, ?, NULL, ?, 0, ?, ?)`,
   );
+  const signerKey = prepareSignerKey(db);
   const insertEvent = db.prepare(
     `INSERT INTO events (n, event_hash, event_id, organisation, signed_by, type, event_time, record_time, action,
        biz_step, disposition, read_point, biz_location, visibility, event_json)
@@ -53,7 +57,8 @@ export function insertEvents(
         continue;
       }
       const n = Number(
-        insertMessage.run(id, e.signer, Buffer.from(e.raw), e.eventTime, e.recordTime).lastInsertRowid,
+        insertMessage.run(id, signerKey(e.signer), Buffer.from(e.raw), e.eventTime, e.recordTime)
+          .lastInsertRowid,
       );
       insertEvent.run(
         n,

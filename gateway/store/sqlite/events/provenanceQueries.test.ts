@@ -73,10 +73,10 @@ describe("provenance queries of the SQLite store (schemas 4 and 5)", () => {
       .map((p) => p.detail)
       .join("\n");
     expect(plan).toMatch(
-      /SEARCH messages USING INDEX messages_device_readings \(device=\? AND device_ts>\? AND device_ts<\?\)/,
+      /SEARCH messages USING (COVERING )?INDEX messages_device_readings \(signer=\? AND device_ts>\? AND device_ts<\?\)/,
     );
-    // EXPLAIN QUERY PLAN does not say COVERING for an index whose expressions it reads, so look at the
-    // program: every Column it reads comes from the index's cursor, none from the table's.
+    // And the program: every Column it reads comes from the index's cursor, none from the table's (schema 5's
+    // index held expressions, for which EXPLAIN QUERY PLAN does not say COVERING).
     const program = db.prepare(`EXPLAIN ${READINGS_WINDOW_SQL}`).all(...params) as {
       opcode: string;
       p1: number;
@@ -87,12 +87,12 @@ describe("provenance queries of the SQLite store (schemas 4 and 5)", () => {
       .filter((op) => op.opcode === "OpenRead" && op.p2 === tableRoot)
       .map((op) => op.p1);
     const columnReads = program.filter((op) => op.opcode === "Column");
-    expect(columnReads.length).toBe(5); // seq, device_ts, id, prev, temp_c (n is the index entry's rowid)
+    expect(columnReads.length).toBe(5); // seq, device_ts, id, link, temp_c (n is the index entry's rowid)
     expect(columnReads.filter((op) => tableCursors.includes(op.p1))).toEqual([]);
     db.close();
   });
 
-  it("migrates a schema-4 file: the (device, time) index is replaced by the covering one, answers unchanged", async () => {
+  it("migrates a schema-4 file: the (signer, time) index is replaced by the covering one, answers unchanged", async () => {
     const path = tempPath();
     const store = SqliteStore.open(path, { writerThread: false });
     await storeReadings(store, device, 10);
@@ -100,10 +100,11 @@ describe("provenance queries of the SQLite store (schemas 4 and 5)", () => {
     await store.sealBatch({ root: `0x${"11".repeat(32)}`, sealedAt: 1, lastN: 4, size: 4 });
     const expected = await store.readingsAround(device.address, 3_500, 6_000);
     await store.close();
-    // Back to schema 4 as the build of 2026-12-04 left it: (device, device_ts) and no covering index.
+    // Back to schema 4's indexes as the build of 2026-12-04 left them: (device, device_ts) and no covering
+    // index (on schema 8's columns: migrateSchema8.test.ts migrates a real schema-7 table).
     const db = new Database(path);
     db.exec(
-      "DROP INDEX messages_device_readings; CREATE INDEX messages_device_ts ON messages (device, device_ts);",
+      "DROP INDEX messages_device_readings; CREATE INDEX messages_device_ts ON messages (signer, device_ts);",
     );
     db.pragma("user_version = 4");
     db.close();

@@ -175,9 +175,9 @@ export function eventQueryWhere(query: Omit<EventQuery, "limit" | "after">): Whe
   return w;
 }
 
-const SELECT = `SELECT e.*, m.id, m.raw, m.device,
+const SELECT = `SELECT e.*, m.id, m.raw, s.address AS device,
   (SELECT b.id FROM batches b WHERE b.last_n >= m.n AND b.first_n <= m.n ORDER BY b.last_n LIMIT 1) AS batch_id
-  FROM events e JOIN messages m ON m.n = e.n`;
+  FROM events e JOIN messages m ON m.n = e.n JOIN signers s ON s.k = m.signer`;
 
 /** The SQL and parameters of a query, for `queryEvents` and for EXPLAIN QUERY PLAN in tests. */
 export function eventQuerySql(query: EventQuery): { sql: string; params: unknown[] } {

@@ -1,15 +1,15 @@
 import type Database from "better-sqlite3";
 import { invariant } from "#protocol";
 import type { DeviceReadingColumns, ReadingColumns } from "../../eventTypes.ts";
-import { READING_PREV_SQL, READING_TEMP_C_SQL } from "../schema.ts";
+import { MessageKind } from "../schema.ts";
+import { SIGNER_KEY_SQL } from "../signerKey.ts";
 import { batchFinder } from "./batchFinder.ts";
 import { MAX_WINDOW_READINGS } from "./provenanceQueries.ts";
+import { type PrevSource, prevOf, prevSource } from "./readingPrevs.ts";
 
 /** Hex characters of one id in {@link ReadingColumns}' strings. */
 export const ID_HEX_CHARS = 64;
 const NO_PREV = "-".repeat(ID_HEX_CHARS);
-/** A `prev` as a verified reading's payload JSON carries it: "0x" and 64 hex digits. */
-const PREV_CHARS = 2 + ID_HEX_CHARS;
 
 // (device_ts, seq) is a total order of one device's readings ((device, seq) is unique) and the covering
 // index's own order: both statements below read the same rows in the same order, with no sort.
@@ -21,31 +21,28 @@ const ranges = {
   after: { where: "device_ts > ?", order: ascending },
 } as const;
 
+const BY_DEVICE = `signer = ${SIGNER_KEY_SQL("?")}`;
+
 /**
  * The numbers of a range, one row per reading: everything but the ids, whose 43,200 Buffers (or strings)
  * would cost more than the rest of the row (measured: 93 ms of CPU for the window with ids and prev as
  * values, 20 ms without).
  */
 export const readingNumbersSql = (range: keyof typeof ranges) =>
-  `SELECT n, seq, device_ts, ${READING_TEMP_C_SQL} FROM messages WHERE device = ? AND ${ranges[range].where} AND kind = 'reading' ORDER BY ${ranges[range].order} LIMIT ?`;
+  `SELECT n, seq, device_ts, temp_c, link FROM messages WHERE ${BY_DEVICE} AND ${ranges[range].where} AND kind = ${MessageKind.Reading} ORDER BY ${ranges[range].order} LIMIT ?`;
 
 /**
- * The ids and prevs of the same range as two strings, concatenated by SQLite in C: one JavaScript string
- * each instead of two per reading (~21 ms of CPU for 43,200 readings; a CASE normalising each prev in SQL
- * doubled that, so the prevs come as stored and are checked in JavaScript). The subquery (ORDER BY with
- * LIMIT, so never flattened) runs as a co-routine that hands its rows to group_concat in its own order; an
- * ORDER BY inside group_concat would say so too, but costs two temporary B-trees. The test pins that plan;
- * and ids out of line with their rows could only break the hash chain (an incomplete record), never pass as
- * a complete one.
+ * The ids of the same range as one string, concatenated by SQLite in C: one JavaScript string instead of
+ * one per reading. The subquery (ORDER BY with LIMIT, so never flattened) runs as a co-routine that hands
+ * its rows to group_concat in its own order; an ORDER BY inside group_concat would say so too, but costs two
+ * temporary B-trees. The test pins that plan; and ids out of line with their rows could only break the hash
+ * chain (an incomplete record), never pass as a complete one. The prevs are not read (schema 8 keeps `link`
+ * instead): in an unbroken chain they are these ids shifted by one.
  */
 export const readingHexSql = (range: keyof typeof ranges) =>
-  `SELECT group_concat(lower(hex(id)), ''), group_concat(prev, '') FROM (SELECT device_ts, seq, id, ${READING_PREV_SQL} AS prev FROM messages WHERE device = ? AND ${ranges[range].where} AND kind = 'reading' ORDER BY ${ranges[range].order} LIMIT ?)`;
+  `SELECT group_concat(lower(hex(id)), '') FROM (SELECT device_ts, seq, id FROM messages WHERE ${BY_DEVICE} AND ${ranges[range].where} AND kind = ${MessageKind.Reading} ORDER BY ${ranges[range].order} LIMIT ?)`;
 
-/** The prevs of the same range one per row, for the rare range where one is not "0x" and 64 digits. */
-const readingPrevsSql = (range: keyof typeof ranges) =>
-  `SELECT ${READING_PREV_SQL} FROM messages WHERE device = ? AND ${ranges[range].where} AND kind = 'reading' ORDER BY ${ranges[range].order} LIMIT ?`;
-
-type NumberRow = [n: number, seq: number, ts: number, tempC: unknown];
+type NumberRow = [n: number, seq: number, ts: number, tempC: unknown, link: unknown];
 
 /**
  * One device's readings with `from <= ts <= to`, the last one before `from` and the first one after `to`,
@@ -62,9 +59,10 @@ export function readingColumnsAround(
   to: number,
 ): DeviceReadingColumns {
   return db.transaction(() => {
-    const before = columnsOf(db, "before", [device, from], 1);
-    const within = columnsOf(db, "within", [device, from, to], MAX_WINDOW_READINGS + 1);
-    const after = columnsOf(db, "after", [device, to], 1);
+    const prevs = prevSource(db, device);
+    const before = columnsOf(db, prevs, "before", [device, from], 1);
+    const within = columnsOf(db, prevs, "within", [device, from, to], MAX_WINDOW_READINGS + 1);
+    const after = columnsOf(db, prevs, "after", [device, to], 1);
     const truncated = within.count > MAX_WINDOW_READINGS;
     return { before, within: truncated ? firstRows(within, MAX_WINDOW_READINGS) : within, after, truncated };
   })();
@@ -72,6 +70,7 @@ export function readingColumnsAround(
 
 function columnsOf(
   db: Database.Database,
+  prevs: PrevSource,
   range: keyof typeof ranges,
   params: unknown[],
   limit: number,
@@ -80,16 +79,15 @@ function columnsOf(
     .prepare(readingNumbersSql(range))
     .raw()
     .all(...params, limit) as NumberRow[];
-  const [idsHex, prevs] = db
+  const idsRead = (db
     .prepare(readingHexSql(range))
-    .raw()
-    .get(...params, limit) as [string | null, string | null];
+    .pluck()
+    .get(...params, limit) ?? "") as string;
   const count = rows.length;
-  invariant(
-    (idsHex ?? "").length === count * ID_HEX_CHARS,
-    "a reading window's ids do not line up with its rows",
-  );
-  const prevsHex = wellFormedPrevs(prevs ?? "", count) ?? prevsOneByOne(db, range, params, limit);
+  invariant(idsRead.length === count * ID_HEX_CHARS, "a reading window's ids do not line up with its rows");
+  // The "before" range is read newest first (one row at most); columns are in time order.
+  if (range === "before") rows.reverse();
+  const idsHex = range === "before" ? reversedHex(idsRead) : idsRead;
   const batchOf = batchFinder(
     db,
     rows.map((r) => r[0]),
@@ -100,8 +98,8 @@ function columnsOf(
     ts: new Array(count),
     tempC: new Array(count),
     batchId: new Array(count),
-    idsHex: idsHex ?? "",
-    prevsHex,
+    idsHex,
+    prevsHex: prevsHexOf(prevs, rows, idsHex),
   };
   for (let i = 0; i < count; i++) {
     const [n, seq, ts, tempC] = rows[i]!;
@@ -110,35 +108,40 @@ function columnsOf(
     columns.tempC[i] = typeof tempC === "number" ? tempC : null;
     columns.batchId[i] = batchOf(n);
   }
-  // The "before" range is read newest first; columns are in time order.
-  return range === "before" ? reversed(columns) : columns;
+  return columns;
 }
 
 /**
- * The prevs as ReadingColumns holds them (64 digits each, no prefix) when every one of `count` is "0x" and
- * 64 characters, else null. Being hex, the digits hold no "0x": dropping every "0x" drops just the prefixes.
+ * The prevs of a range (64 digits each, no prefix; 64 '-' for one that is not "0x" and 64 hex digits: it
+ * links to nothing). In an unbroken chain — every link 1, seqs consecutive — they are the first reading's
+ * prev followed by the ids but the last: one slice of a string, whatever the count.
  */
-function wellFormedPrevs(prevs: string, count: number): string | null {
-  if (prevs.length !== count * PREV_CHARS) return null;
-  for (let at = 0; at < prevs.length; at += PREV_CHARS) if (!prevs.startsWith("0x", at)) return null;
-  const digits = prevs.replaceAll("0x", "");
-  return digits.length === count * ID_HEX_CHARS ? digits : null;
+function prevsHexOf(prevs: PrevSource, rows: NumberRow[], idsHex: string): string {
+  const count = rows.length;
+  if (count === 0) return "";
+  const first = bareHex(prevOf(prevs, { n: rows[0]![0], seq: rows[0]![1], link: rows[0]![4] }, undefined));
+  let unbroken = true;
+  for (let i = 1; i < count && unbroken; i++)
+    unbroken = rows[i]![4] === 1 && rows[i]![1] === rows[i - 1]![1] + 1;
+  if (unbroken) return first + idsHex.slice(0, (count - 1) * ID_HEX_CHARS);
+  const parts = [first];
+  for (let i = 1; i < count; i++) {
+    const [n, seq, , , link] = rows[i]!;
+    const before = { seq: rows[i - 1]![1], idHex: idsHex.slice((i - 1) * ID_HEX_CHARS, i * ID_HEX_CHARS) };
+    parts.push(bareHex(prevOf(prevs, { n, seq, link }, before)));
+  }
+  return parts.join("");
 }
 
-/** The prevs read one per row, each that is not "0x" and 64 hex digits standing as 64 '-' (links to nothing). */
-function prevsOneByOne(
-  db: Database.Database,
-  range: keyof typeof ranges,
-  params: unknown[],
-  limit: number,
-): string {
-  const prevs = db
-    .prepare(readingPrevsSql(range))
-    .pluck()
-    .all(...params, limit) as unknown[];
-  return prevs
-    .map((p) => (typeof p === "string" && /^0x[0-9a-fA-F]{64}$/.test(p) ? p.slice(2).toLowerCase() : NO_PREV))
-    .join("");
+function bareHex(prev: unknown): string {
+  return typeof prev === "string" && /^0x[0-9a-fA-F]{64}$/.test(prev) ? prev.slice(2).toLowerCase() : NO_PREV;
+}
+
+/** Ids of `hex` (64 digits each) in the opposite order. */
+function reversedHex(s: string): string {
+  const parts: string[] = [];
+  for (let i = s.length; i > 0; i -= ID_HEX_CHARS) parts.push(s.slice(i - ID_HEX_CHARS, i));
+  return parts.join("");
 }
 
 /** The first `count` rows of `c`. */
@@ -151,23 +154,5 @@ function firstRows(c: ReadingColumns, count: number): ReadingColumns {
     batchId: c.batchId.slice(0, count),
     idsHex: c.idsHex.slice(0, count * ID_HEX_CHARS),
     prevsHex: c.prevsHex.slice(0, count * ID_HEX_CHARS),
-  };
-}
-
-/** `c` with its rows in the opposite order (used on at most one row). */
-function reversed(c: ReadingColumns): ReadingColumns {
-  const hex = (s: string) => {
-    const parts: string[] = [];
-    for (let i = s.length; i > 0; i -= ID_HEX_CHARS) parts.push(s.slice(i - ID_HEX_CHARS, i));
-    return parts.join("");
-  };
-  return {
-    count: c.count,
-    seq: c.seq.toReversed(),
-    ts: c.ts.toReversed(),
-    tempC: c.tempC.toReversed(),
-    batchId: c.batchId.toReversed(),
-    idsHex: hex(c.idsHex),
-    prevsHex: hex(c.prevsHex),
   };
 }
