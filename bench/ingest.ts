@@ -54,6 +54,8 @@ const { values: args } = parseArgs({
     /** Before publishing, how long to measure the gateway idle with every device connected (0: not). */
     "idle-ms": { type: "string", default: "5000" },
     "group-commit-ms": { type: "string" },
+    /** SqliteStore's groupCommitEnough (its default when absent). */
+    "group-commit-enough": { type: "string" },
     /** gateway.verifyInlineMaxLoad (the gateway's default when absent; 0: every reading to the pool). */
     "inline-max-load": { type: "string" },
     /** gateway.verifyGatherMs (the gateway's default when absent). */
@@ -93,6 +95,8 @@ const PARAMETERS = {
       : args["pool-size"].split(",").map((p) => (p === "all" ? availableParallelism() : Number(p))),
   idleMs: Number(args["idle-ms"]),
   groupCommitMs: args["group-commit-ms"] === undefined ? "default" : Number(args["group-commit-ms"]),
+  groupCommitEnough:
+    args["group-commit-enough"] === undefined ? "default" : Number(args["group-commit-enough"]),
   verifyInlineMaxLoad: args["inline-max-load"] === undefined ? "default" : Number(args["inline-max-load"]),
   verifyGatherMs: args["gather-ms"] === undefined ? "default" : Number(args["gather-ms"]),
   /** The gateway's batcher: a batch seals at this many readings or this age (the gateway default is 60 s). */
@@ -169,6 +173,9 @@ async function runOnce(
       batchMaxSize: PARAMETERS.batchMaxSize,
     },
     ...(typeof PARAMETERS.groupCommitMs === "number" ? { groupCommitMs: PARAMETERS.groupCommitMs } : {}),
+    ...(typeof PARAMETERS.groupCommitEnough === "number"
+      ? { groupCommitEnough: PARAMETERS.groupCommitEnough }
+      : {}),
   });
   let idleCpuCores: number | undefined;
   let stored = false;

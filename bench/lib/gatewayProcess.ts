@@ -20,6 +20,7 @@ export type GatewayProcessSpec = {
   config: Record<string, unknown>;
   groupCommitMs?: number;
   groupCommitMaxSize?: number;
+  groupCommitEnough?: number;
 };
 
 export type GatewayProcessStats = {
@@ -102,6 +103,7 @@ if (spec.kind === "bare") {
   const store = SqliteStore.open(spec.dbPath, {
     ...(spec.groupCommitMs === undefined ? {} : { groupCommitMs: spec.groupCommitMs }),
     ...(spec.groupCommitMaxSize === undefined ? {} : { groupCommitMaxSize: spec.groupCommitMaxSize }),
+    ...(spec.groupCommitEnough === undefined ? {} : { groupCommitEnough: spec.groupCommitEnough }),
   });
   // The writer thread starts on first use; asking its settings starts it now, so that it can be told apart.
   await store.connectionSettings();

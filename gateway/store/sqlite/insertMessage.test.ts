@@ -69,6 +69,15 @@ describe.each([
     await store.close();
   });
 
+  it("commits a group that holds groupCommitEnough readings without waiting for the rest of its window", async () => {
+    const { store } = openStore({ ...options, groupCommitMs: 100_000, groupCommitEnough: 3 });
+    const started = Date.now();
+    await Promise.all([1, 2, 3].map((seq) => store.insertMessage(record(seq))));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(store.groupCommitStats()).toEqual({ commits: 1, messages: 3 });
+    await store.close();
+  });
+
   it("resolves only once the message is committed: another connection reads it at once", async () => {
     const { store, path } = openStore(options);
     const r = record(1);
@@ -114,6 +123,21 @@ describe.each([
     expect(outcomes.every((o) => o.status === "inserted")).toBe(true);
     const reopened = SqliteStore.open(join(dirs.at(-1)!, "store.db"), options);
     expect(await reopened.countMessages()).toBe(3000);
+    await reopened.close();
+  });
+
+  it("close() commits what is waiting for its window, also behind a commit under way", async () => {
+    const { store, path } = openStore({ ...options, groupCommitMs: 100_000, groupCommitEnough: 2 });
+    const first = [store.insertMessage(record(1)), store.insertMessage(record(2))]; // enough: commits now
+    const waiting = store.insertMessage(record(3)); // queued behind it, its window 100 s
+    await store.close();
+    expect(await Promise.all([...first, waiting])).toEqual([
+      { status: "inserted" },
+      { status: "inserted" },
+      { status: "inserted" },
+    ]);
+    const reopened = SqliteStore.open(path, options);
+    expect(await reopened.countMessages()).toBe(3);
     await reopened.close();
   });
 
