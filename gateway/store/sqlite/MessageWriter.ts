@@ -4,11 +4,13 @@ import type { InsertOutcome, MessageRecord } from "../types.ts";
 import type { WriteGroup, WriteResult, WriterReply } from "./messageWriterWire.ts";
 import type { ConnectionSettings } from "./openConnection.ts";
 import { InsertStatus } from "./prepareMessageInsert.ts";
+import type { BatchToSeal, SealOutcome } from "./sealBatchRow.ts";
 
 const INSERTED_OUTCOME: InsertOutcome = Object.freeze({ status: "inserted" });
 const DUPLICATE_OUTCOME: InsertOutcome = Object.freeze({ status: "duplicate" });
 
 type InFlight = { resolve: (o: InsertOutcome[]) => void; reject: (e: unknown) => void };
+type SealInFlight = { resolve: (o: SealOutcome) => void; reject: (e: unknown) => void };
 
 /**
  * The main-thread side of SqliteStore's message writer thread: sends a group of messages, resolves with
@@ -22,6 +24,7 @@ export class MessageWriter {
   /** The writer's checkpoint thread (checkpointWorker.ts), started and ended with it. */
   private checkpointer: Worker | undefined;
   private readonly inFlight = new Map<number, InFlight>();
+  private readonly sealsInFlight = new Map<number, SealInFlight>();
   private nextId = 1;
   private readonly settingsWaiting: ((s: ConnectionSettings) => void)[] = [];
 
@@ -68,6 +71,19 @@ export class MessageWriter {
     return new Promise((resolve, reject) => {
       this.inFlight.set(group.id, { resolve, reject });
       worker.postMessage(group, [raws.buffer, offsets.buffer]);
+    });
+  }
+
+  /**
+   * Seals a batch on the writer thread, between two group commits (sealBatchRow.ts): the write lock and
+   * the fsync of the seal stay off the event loop, and never contend with a group commit.
+   */
+  seal(batch: BatchToSeal): Promise<SealOutcome> {
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.sealsInFlight.set(id, { resolve, reject });
+      worker.postMessage({ seal: batch, id });
     });
   }
 
@@ -121,6 +137,19 @@ export class MessageWriter {
         this.settingsWaiting.shift()?.(result.settings);
         return;
       }
+      if ("sealed" in result || "sealFailed" in result) {
+        const sealing = this.sealsInFlight.get(result.id);
+        this.sealsInFlight.delete(result.id);
+        if ("sealed" in result) sealing?.resolve(result.sealed);
+        else {
+          sealing?.reject(
+            new SealtrailError("STORE_WRITE_FAILED", result.sealFailed, {
+              details: { sqliteCode: result.code },
+            }),
+          );
+        }
+        return;
+      }
       const waiting = this.inFlight.get(result.id);
       if (!waiting) return;
       this.inFlight.delete(result.id);
@@ -152,10 +181,12 @@ export class MessageWriter {
       if (this.worker === worker) this.worker = undefined;
       for (const w of this.inFlight.values()) w.reject(error);
       this.inFlight.clear();
+      for (const w of this.sealsInFlight.values()) w.reject(error);
+      this.sealsInFlight.clear();
     };
     worker.on("error", fail);
     worker.on("exit", (code) => {
-      if (this.inFlight.size > 0)
+      if (this.inFlight.size > 0 || this.sealsInFlight.size > 0)
         fail(new SealtrailError("STORE_WRITE_FAILED", `writer thread exited (${code})`));
       if (this.worker === worker) {
         this.worker = undefined;

@@ -69,6 +69,7 @@ import {
   messageFromRow,
 } from "./rows.ts";
 import { MessageKind } from "./schema.ts";
+import { sealBatchRow } from "./sealBatchRow.ts";
 import { SIGNER_KEY_SQL } from "./signerKey.ts";
 import { getTemperatureProfile, putTemperatureProfile } from "./temperatureProfiles.ts";
 
@@ -485,28 +486,20 @@ export class SqliteStore implements Store, EventStore, RegistryOutbox {
   }
 
   async sealBatch(batch: { root: Hex; sealedAt: number; lastN: number; size: number }): Promise<BatchRecord> {
-    // IMMEDIATE (see the class comment): reads the batches, then inserts one.
-    const id = this.db
-      .transaction(() => {
-        const firstN =
-          (this.db.prepare("SELECT coalesce(max(last_n), 0) FROM batches").pluck().get() as number) + 1;
-        const size = this.db
-          .prepare("SELECT count(*) FROM messages WHERE n >= ? AND n <= ?")
-          .pluck()
-          .get(firstN, batch.lastN) as number;
-        if (size !== batch.size || size === 0) {
-          throw new SealtrailError("BATCH_CONFLICT", "batch does not match the unbatched messages", {
-            details: { expected: batch.size, found: size, firstN, lastN: batch.lastN },
-          });
-        }
-        return Number(
-          this.db
-            .prepare("INSERT INTO batches (root, first_n, last_n, size, sealed_at) VALUES (?, ?, ?, ?, ?)")
-            .run(toBuf(batch.root), firstN, batch.lastN, size, batch.sealedAt).lastInsertRowid,
-        );
-      })
-      .immediate();
-    return { id, root: batch.root, size: batch.size, sealedAt: batch.sealedAt };
+    const row = {
+      root: hexToBytes(batch.root),
+      sealedAt: batch.sealedAt,
+      lastN: batch.lastN,
+      size: batch.size,
+    };
+    // On the writer thread when there is one: the seal waits its turn between group commits.
+    const outcome = this.writer ? await this.writer.seal(row) : sealBatchRow(this.db, row);
+    if ("conflict" in outcome) {
+      throw new SealtrailError("BATCH_CONFLICT", "batch does not match the unbatched messages", {
+        details: outcome.conflict,
+      });
+    }
+    return { id: outcome.id, root: batch.root, size: batch.size, sealedAt: batch.sealedAt };
   }
 
   async getBatch(id: number): Promise<BatchRecord | undefined> {

@@ -1,6 +1,7 @@
 /** Messages between the SQLite store and its message writer thread: one packed group per commit. */
 import type { ConnectionSettings } from "./openConnection.ts";
 import type { InsertStatus } from "./prepareMessageInsert.ts";
+import type { BatchToSeal, SealOutcome } from "./sealBatchRow.ts";
 
 export type WriteGroup = {
   id: number;
@@ -22,11 +23,15 @@ export type WriteResult =
   | { id: number; status: Uint8Array; existing: (Uint8Array | null)[] }
   | { id: number; error: string; code?: string };
 
-/** Requests other than a write group. */
-export type WriterControl = { close: true } | { settings: true };
+/** Requests other than a write group: a batch to seal (answered by its id), settings, close. */
+export type WriterControl = { seal: BatchToSeal; id: number } | { close: true } | { settings: true };
 
 /** Replies other than a write result. */
-export type WriterReply = { closed: true } | { settings: ConnectionSettings };
+export type WriterReply =
+  | { closed: true }
+  | { settings: ConnectionSettings }
+  | { sealed: SealOutcome; id: number }
+  | { sealFailed: string; code?: string; id: number };
 
 /** Statuses travel as bytes of a Uint8Array. */
 export type { InsertStatus };

@@ -6,6 +6,7 @@ import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import type { WriteGroup, WriteResult, WriterControl, WriterReply } from "./messageWriterWire.ts";
 import { openConnection, readConnectionSettings } from "./openConnection.ts";
 import { InsertStatus, prepareMessageInsert } from "./prepareMessageInsert.ts";
+import { sealBatchRow } from "./sealBatchRow.ts";
 
 const { path, checkpoints, checkpointEveryRows } = workerData as {
   path: string;
@@ -62,6 +63,15 @@ parentPort!.on("message", (g: WriteGroup | WriterControl) => {
   }
   if ("settings" in g) {
     reply({ settings: readConnectionSettings(db) });
+    return;
+  }
+  if ("seal" in g) {
+    try {
+      reply({ sealed: sealBatchRow(db, g.seal), id: g.id });
+    } catch (error) {
+      const e = error as { message?: string; code?: string };
+      reply({ sealFailed: e.message ?? String(error), ...(e.code ? { code: e.code } : {}), id: g.id });
+    }
     return;
   }
   const status = new Uint8Array(g.count);
