@@ -234,7 +234,7 @@ export const gatewaySection = z
       { env: "SEALTRAIL_RABBITMQ_AUTH_HOST" },
     ),
     groupCommitMs: setting(
-      z.coerce.number().int().min(0).max(100).default(10),
+      z.coerce.number().int().min(0).max(100).default(20),
       "How long a group of readings gathers before its commit (one fsync for all), ms from its first reading; longer: fewer fsyncs, higher latency",
       { env: "SEALTRAIL_GROUP_COMMIT_MS" },
     ),
