@@ -129,8 +129,12 @@ export class MessageWriter {
     // Never keep a process alive; what is not committed was never acknowledged.
     worker.unref();
     checkpointer.unref();
-    // A checkpointer that dies is replaced with the writer (the WAL meanwhile only grows).
+    // A checkpointer that dies is replaced with the writer (the WAL meanwhile only grows); close() must
+    // not wait for one that is gone.
     checkpointer.on("error", () => undefined);
+    checkpointer.on("exit", () => {
+      if (this.checkpointer === checkpointer) this.checkpointer = undefined;
+    });
     worker.on("message", (result: WriteResult | WriterReply) => {
       if ("closed" in result) return;
       if ("settings" in result) {
@@ -200,10 +204,18 @@ export class MessageWriter {
   }
 }
 
-/** Asks a store thread to close its connection, and waits for it to end. */
+/**
+ * Asks a store thread to close its connection, and waits for it to end; one that has already ended (its
+ * threadId is -1 then) or that does not answer within 30 s is ended.
+ */
 function closeThread(worker: Worker): Promise<void> {
+  if (worker.threadId === -1) return Promise.resolve();
   return new Promise<void>((resolve) => {
-    worker.once("exit", () => resolve());
+    const timer = setTimeout(() => void worker.terminate(), 30_000);
+    worker.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
     worker.on("message", (m: { closed?: boolean }) => {
       if (m.closed) void worker.terminate();
     });
