@@ -193,7 +193,10 @@ describe("the services, started as the compose file starts them", () => {
         return client !== undefined;
       },
       { timeoutMs: 20_000, intervalMs: 250, what: "the gateway to accept the registered device" },
-    );
+    ).catch((error: unknown) => {
+      // Once seen in CI (the gateway stopped answering after it was ready): its log says why.
+      throw new Error(`${String(error)}\ngateway log (end):\n${gateway!.output().slice(-4000)}`);
+    });
     await publish(client!, topic, readings[0]!);
     await client!.endAsync();
     const id = bytesToHex(keccak256(readings[0]!));
