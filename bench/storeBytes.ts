@@ -12,10 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
-import { decodeReading, readingToJson } from "#protocol";
 import { SqliteStore } from "../gateway/store/sqlite/SqliteStore.ts";
 import { benchIdentities, preSignChains } from "./lib/benchDevices.ts";
 import { measureStoreSize } from "./lib/measureStoreSize.ts";
+import { readingRecord } from "./lib/readingRecord.ts";
 
 const { values } = parseArgs({
   options: { devices: { type: "string", default: "1000" }, "per-device": { type: "string", default: "50" } },
@@ -46,19 +46,8 @@ for (let i = 0; i < perDevice; i++) {
   const round: Promise<unknown>[] = [];
   for (let d = 0; d < devices; d++) {
     const raw = chains[d]![i]!;
-    const decoded = decodeReading(raw);
     rawBytes += raw.length;
-    round.push(
-      store.insertMessage({
-        messageId: decoded.messageId,
-        device: decoded.device,
-        seq: decoded.reading.seq,
-        raw,
-        deviceTs: decoded.reading.ts,
-        receivedAt: now + i * 1000 + d,
-        payloadJson: JSON.stringify(readingToJson(decoded.reading)),
-      }),
-    );
+    round.push(store.insertMessage(readingRecord(raw, now + i * 1000 + d)));
   }
   await Promise.all(round);
 }

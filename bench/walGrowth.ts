@@ -11,9 +11,9 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { decodeReading, readingToJson } from "#protocol";
 import { SqliteStore } from "../gateway/store/sqlite/SqliteStore.ts";
 import { benchIdentities, preSignChains } from "./lib/benchDevices.ts";
+import { readingRecord } from "./lib/readingRecord.ts";
 import { machineInfo, writeReport } from "./lib/report.ts";
 
 const { values } = parseArgs({
@@ -51,18 +51,7 @@ for (let i = 0; i < perDevice; i++) {
   const round: Promise<unknown>[] = [];
   for (let d = 0; d < devices; d++) {
     const raw = chains[d]![i]!;
-    const decoded = decodeReading(raw);
-    round.push(
-      store.insertMessage({
-        messageId: decoded.messageId,
-        device: decoded.device,
-        seq: decoded.reading.seq,
-        raw,
-        deviceTs: decoded.reading.ts,
-        receivedAt: now + i * 1000 + d,
-        payloadJson: JSON.stringify(readingToJson(decoded.reading)),
-      }),
-    );
+    round.push(store.insertMessage(readingRecord(raw, now + i * 1000 + d)));
   }
   pending.push(Promise.all(round));
   if (pending.length >= inFlight) await pending.shift();
